@@ -1,0 +1,46 @@
+# The two commands of the README:
+#   make run   install dependencies, build (Release) and start tandem-server on 127.0.0.1:6379
+#   make test  install dependencies, build, and run every test (unit + integration)
+# .ci/run calls `make test`.
+
+BUILD_DIR ?= build/release
+ASAN_DIR ?= build/asan
+JOBS ?= 2
+CMAKE_GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
+
+.PHONY: deps build run test test-unit test-asan bench clean fuzz
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD_DIR) -G "$(CMAKE_GENERATOR)" -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	$(BUILD_DIR)/server/app/tandem-server --bind 127.0.0.1 --port 6379
+
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+	$(MAKE) --no-print-directory test-asan
+
+# Unit tests and the integration suite again under AddressSanitizer + UBSan.
+test-asan: deps
+	cmake -S . -B $(ASAN_DIR) -G "$(CMAKE_GENERATOR)" -DCMAKE_BUILD_TYPE=Debug -DTANDEM_SANITIZE=ON
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS)
+
+test-unit: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -L unit
+
+bench: build
+	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server bash bench/throughput.sh
+	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server bash bench/memory.sh
+
+# libFuzzer build of the request parser (clang); see docs/fuzzing.md.
+fuzz: deps
+	cmake -S . -B build/fuzz -G "$(CMAKE_GENERATOR)" -DCMAKE_CXX_COMPILER=clang++ -DTANDEM_FUZZ=ON
+	cmake --build build/fuzz -j $(JOBS) --target request_parser_fuzzer
+
+clean:
+	rm -rf build

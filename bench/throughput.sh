@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Side-by-side throughput of tandem-server and redis-server, measured with redis-benchmark.
+# Run from the repository root; prints a markdown table (medians over ROUNDS) on stdout and
+# progress on stderr. See bench/README.md for the environment variables.
+set -euo pipefail
+
+TANDEM_SERVER=${TANDEM_SERVER:-build/release/server/app/tandem-server}
+TANDEM_EXTRA_ARGS=${TANDEM_EXTRA_ARGS:-}
+REDIS_SERVER=${REDIS_SERVER:-redis-server}
+CLIENTS=${CLIENTS:-50}
+REQUESTS=${REQUESTS:-200000}
+# Pipelined runs are about ten times faster; more requests keep them long enough to measure.
+PIPELINED_REQUESTS=${PIPELINED_REQUESTS:-1000000}
+ROUNDS=${ROUNDS:-3}
+PIPELINES=${PIPELINES:-1 16}
+# Each suite is "tests data-size".
+SUITES=("set,get,incr,mset 3" "set,get 1024")
+# Upper bound for one redis-benchmark run, so a stuck server fails the script instead of hanging it.
+RUN_TIMEOUT=${RUN_TIMEOUT:-300}
+
+die() { echo "throughput.sh: $*" >&2; exit 1; }
+[[ -x $TANDEM_SERVER ]] ||
+  die "TANDEM_SERVER=$TANDEM_SERVER is not an executable (build it or set TANDEM_SERVER)"
+command -v "$REDIS_SERVER" >/dev/null || die "$REDIS_SERVER not found"
+command -v redis-benchmark >/dev/null || die "redis-benchmark not found"
+read -ra tandem_extra_args <<<"$TANDEM_EXTRA_ARGS"
+# -s keeps symlinks: redis-server is a symlink whose name selects its behaviour.
+TANDEM_SERVER=$(realpath -s "$TANDEM_SERVER")
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/tandem-bench.XXXXXX")
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || continue
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Two distinct free loopback ports (both sockets are open at once, so they differ).
+read -r tandem_port redis_port < <(python3 -c '
+import socket
+socks = [socket.socket() for _ in range(2)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in socks))')
+
+# wait_for_ping NAME PORT PID: up to 10 s for PONG, failing early if the process died.
+wait_for_ping() {
+  local name=$1 port=$2 pid=$3
+  for _ in $(seq 100); do
+    kill -0 "$pid" 2>/dev/null || { tail -n 20 "$work/$name.log" >&2; die "$name exited at start-up"; }
+    [[ $(redis-cli -p "$port" ping 2>/dev/null) == PONG ]] && return 0
+    sleep 0.1
+  done
+  tail -n 20 "$work/$name.log" >&2
+  die "$name did not answer PING on port $port"
+}
+
+mkdir -p "$work/tandem" "$work/redis"
+# The subshell execs the server, so $! is the server's own pid.
+(cd "$work/tandem" &&
+  exec "$TANDEM_SERVER" --port "$tandem_port" --save '' "${tandem_extra_args[@]}") \
+  >"$work/tandem.log" 2>&1 &
+pids+=($!)
+tandem_pid=$!
+"$REDIS_SERVER" --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
+  --dir "$work/redis" --daemonize no >"$work/redis.log" 2>&1 &
+pids+=($!)
+redis_pid=$!
+wait_for_ping tandem "$tandem_port" "$tandem_pid"
+wait_for_ping redis "$redis_port" "$redis_pid"
+
+# One line per measurement: round, server, test, pipeline, data size, requests per second.
+results="$work/results.tsv"
+: >"$results"
+
+# bench SERVER PORT ROUND TESTS PIPELINE SIZE
+bench() {
+  local server=$1 port=$2 round=$3 tests=$4 pipeline=$5 size=$6 csv="$work/run.csv" requests
+  requests=$((pipeline > 1 ? PIPELINED_REQUESTS : REQUESTS))
+  timeout "$RUN_TIMEOUT" redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$requests" \
+    -P "$pipeline" -d "$size" -t "$tests" --csv >"$csv" 2>"$work/run.err" ||
+    { cat "$work/run.err" >&2; die "redis-benchmark failed against $server"; }
+  # CSV rows look like "SET","76628.35",... after a header row.
+  local rows
+  rows=$(awk -F'","' 'NR > 1 { gsub(/^"/, "", $1); print $1 "\t" $2 }' "$csv")
+  [[ $(wc -l <<<"$rows") -eq $(tr ',' '\n' <<<"$tests" | wc -l) ]] ||
+    { cat "$csv" "$work/run.err" >&2; die "unexpected redis-benchmark output from $server"; }
+  local test rps summary=""
+  while IFS=$'\t' read -r test rps; do
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$server" "$test" "$pipeline" "$size" "$rps" \
+      >>"$results"
+    summary+=" $test: $rps"
+  done <<<"$rows"
+  echo "round $round $server -P $pipeline -d $size:$summary" >&2
+}
+
+for round in $(seq "$ROUNDS"); do
+  for suite in "${SUITES[@]}"; do
+    read -r tests size <<<"$suite"
+    for pipeline in $PIPELINES; do
+      bench tandem "$tandem_port" "$round" "$tests" "$pipeline" "$size"
+      bench redis "$redis_port" "$round" "$tests" "$pipeline" "$size"
+    done
+  done
+done
+
+python3 - "$results" "$CLIENTS" "$REQUESTS" "$PIPELINED_REQUESTS" "$ROUNDS" <<'EOF'
+import statistics
+import sys
+
+path, clients, requests, pipelined_requests, rounds = sys.argv[1:]
+rps = {}    # (test, pipeline, size) -> {server: [rps per round]}
+ratio = {}  # (test, pipeline, size) -> [tandem/redis per round]
+by_round = {}
+for line in open(path):
+    rnd, server, test, pipeline, size, value = line.rstrip("\n").split("\t")
+    key = (test, int(pipeline), int(size))
+    rps.setdefault(key, {}).setdefault(server, []).append(float(value))
+    by_round.setdefault((key, rnd), {})[server] = float(value)
+for (key, _), servers in by_round.items():
+    ratio.setdefault(key, []).append(servers["tandem"] / servers["redis"])
+
+print(f"redis-benchmark -c {clients}, -n {requests} (pipelined: -n {pipelined_requests}), "
+      f"{rounds} alternating rounds, medians\n")
+print("| test | pipeline | data size (B) | tandem rps | redis rps | tandem/redis |")
+print("|---|---:|---:|---:|---:|---:|")
+for key, servers in rps.items():
+    test, pipeline, size = key
+    print(f"| {test} | {pipeline} | {size} | {statistics.median(servers['tandem']):.0f} "
+          f"| {statistics.median(servers['redis']):.0f} | {statistics.median(ratio[key]):.2f} |")
+
+print("\n```")
+for server in ("tandem", "redis"):
+    for (test, pipeline, size), servers in rps.items():
+        label = f"{server} {test} -P {pipeline} -d {size}:"
+        print(f"{label:<40} {statistics.median(servers[server]):.2f} requests per second")
+print("```")
+EOF

@@ -1,0 +1,140 @@
+#include "server/app/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <random>
+#include <sstream>
+
+#include "server/app/admission.h"
+#include "server/app/connection.h"
+
+namespace tandem::app {
+namespace asio = boost::asio;
+
+namespace {
+
+uint64_t RandomSeed() {
+  std::random_device rd;
+  return (static_cast<uint64_t>(rd()) << 32) ^ rd();
+}
+
+std::vector<std::string> SplitWords(const std::string& s) {
+  std::istringstream in(s);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  return words;
+}
+
+}  // namespace
+
+Server::Server(config::Config& config)
+    : config_(config),
+      state_(config, clock_, RandomSeed()),
+      dispatcher_(state_),
+      cron_timer_(io_),
+      signals_(io_, SIGTERM, SIGINT) {
+  state_.control = this;
+}
+
+net::SessionLimits Server::CurrentLimits() const {
+  net::SessionLimits limits;
+  limits.query_buffer_limit = static_cast<size_t>(config_.GetInt("client-query-buffer-limit"));
+  limits.proto_max_bulk_len = config_.GetInt("proto-max-bulk-len");
+  return limits;
+}
+
+base::Status Server::Start() {
+  int port = static_cast<int>(config_.GetInt("port"));
+  int backlog = static_cast<int>(config_.GetInt("tcp-backlog"));
+  for (const std::string& address : SplitWords(config_.GetString("bind"))) {
+    auto listener = std::make_unique<net::Listener>(
+        io_, [this](asio::ip::tcp::socket s) { OnAccept(std::move(s)); });
+    base::Status st = listener->Listen(address, port, backlog);
+    if (!st.ok()) {
+      // Redis tolerates a missing optional address ("-::1") and a host without IPv6.
+      if (!address.empty() && address[0] == '-') continue;
+      return st;
+    }
+    port = listener->port();  // port 0 binds the same ephemeral port on every address
+    listeners_.push_back(std::move(listener));
+  }
+  if (listeners_.empty()) return base::Status::IoError("Failed listening on any address");
+  state_.tcp_port = port;
+  signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    spdlog::warn("Received {} scheduling shutdown...", signo == SIGINT ? "SIGINT" : "SIGTERM");
+    RequestShutdown();
+  });
+  ScheduleCron();
+  spdlog::info("Ready to accept connections tcp");
+  return base::Status::Ok();
+}
+
+void Server::Run() { io_.run(); }
+
+void Server::RequestShutdown() {
+  asio::post(io_, [this] {
+    spdlog::warn("User requested shutdown...");
+    for (auto& l : listeners_) l->Stop();
+    spdlog::warn("Tandem is now ready to exit, bye bye...");
+    io_.stop();
+  });
+}
+
+void Server::OnAccept(asio::ip::tcp::socket socket) {
+  boost::system::error_code ec;
+  auto remote = socket.remote_endpoint(ec);
+  if (ec) return;
+  AdmissionInput in{config_.GetBool("protected-mode"), state_.acl.DefaultUserNeedsNoAuth(),
+                    remote.address(), state_.clients.size(),
+                    static_cast<size_t>(config_.GetInt("maxclients"))};
+  if (auto error = AdmissionError(in)) {
+    ++state_.stats.rejected_connections;
+    std::string reply = "-" + std::string(*error) + "\r\n";
+    asio::write(socket, asio::buffer(reply), ec);  // best effort, as Redis does
+    socket.close(ec);
+    return;
+  }
+  auto session = std::make_shared<net::Session>(std::move(socket), CurrentLimits());
+  session->Start(std::make_unique<Connection>(*session, state_, dispatcher_));
+}
+
+void Server::ScheduleCron() {
+  int hz = std::clamp(static_cast<int>(config_.GetInt("hz")), 1, 500);
+  cron_timer_.expires_after(std::chrono::milliseconds(1000 / hz));
+  cron_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    Cron();
+    ScheduleCron();
+  });
+}
+
+void Server::Cron() {
+  int64_t now_ms = clock_.NowMs();
+  int hz = std::clamp(static_cast<int>(config_.GetInt("hz")), 1, 500);
+  // Active expiry may use up to 25% of each cron period, as Redis's slow cycle.
+  int64_t budget_us = 1'000'000 / hz / 4;
+  state_.keyspace.ActiveExpireCycle(now_ms, budget_us, [this] { return clock_.NowUs(); });
+  state_.EndPauseIfDue(now_ms, false);
+  CloseIdleClients(now_ms);
+  if (now_ms - last_sample_ms_ >= 1000) {
+    uint64_t ops = state_.stats.total_commands_processed;
+    state_.stats.instantaneous_ops_per_sec =
+        last_sample_ms_ == 0 ? 0 : (ops - ops_at_last_sample_) * 1000 / (now_ms - last_sample_ms_);
+    ops_at_last_sample_ = ops;
+    last_sample_ms_ = now_ms;
+  }
+}
+
+void Server::CloseIdleClients(int64_t now_ms) {
+  int64_t timeout_s = config_.GetInt("timeout");
+  if (timeout_s <= 0) return;
+  for (auto& [id, client] : state_.clients) {
+    if (client->flags & commands::kClientMonitor) continue;
+    if (now_ms - client->last_interaction_ms() > timeout_s * 1000) {
+      client->connection().CloseAfterReply();
+    }
+  }
+}
+
+}  // namespace tandem::app

@@ -1,0 +1,52 @@
+#pragma once
+// Server: the running tandem-server. Owns the event loop, the listeners, the shared command state
+// and the periodic cron (active expiry, client timeouts, pause expiry, ops/sec), and implements
+// ServerControl for SHUTDOWN.
+
+#include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
+
+#include <boost/asio.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "server/base/clock.h"
+#include "server/base/status.h"
+#include "server/commands/dispatcher.h"
+#include "server/commands/server_state.h"
+#include "server/config/config.h"
+#include "server/net/listener.h"
+#include "server/net/session.h"
+
+namespace tandem::app {
+
+class Server final : public commands::ServerControl {
+ public:
+  explicit Server(config::Config& config);
+  // Binds every `bind` address on `port`. Fails when none could be bound.
+  base::Status Start();
+  // Serves until SHUTDOWN or SIGTERM/SIGINT.
+  void Run();
+  void RequestShutdown() override;
+  commands::ServerState& state() { return state_; }
+
+ private:
+  void OnAccept(boost::asio::ip::tcp::socket socket);
+  void ScheduleCron();
+  void Cron();
+  void CloseIdleClients(int64_t now_ms);
+  net::SessionLimits CurrentLimits() const;
+
+  config::Config& config_;
+  boost::asio::io_context io_;
+  base::SystemClock clock_;
+  commands::ServerState state_;
+  commands::Dispatcher dispatcher_;
+  std::vector<std::unique_ptr<net::Listener>> listeners_;
+  boost::asio::steady_timer cron_timer_;
+  boost::asio::signal_set signals_;
+  uint64_t ops_at_last_sample_ = 0;
+  int64_t last_sample_ms_ = 0;
+};
+
+}  // namespace tandem::app

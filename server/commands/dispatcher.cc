@@ -1,0 +1,142 @@
+#include "server/commands/dispatcher.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "server/base/memory.h"
+#include "server/commands/context.h"
+#include "server/commands/errors.h"
+#include "server/commands/monitor.h"
+#include "server/commands/slowlog.h"
+#include "server/store/eviction.h"
+
+namespace tandem::commands {
+namespace {
+
+int64_t SteadyMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+bool ArityOk(const CommandSpec& spec, size_t argc) {
+  return spec.arity > 0 ? argc == static_cast<size_t>(spec.arity)
+                        : argc >= static_cast<size_t>(-spec.arity);
+}
+
+}  // namespace
+
+void Context::Error(std::string_view text) {
+  failed = true;
+  server.CountError(text);
+  reply().Error(text);
+}
+
+void Dispatcher::Reject(Client& client, const CommandSpec* spec, std::string_view error) {
+  server_.CountError(error);
+  if (spec != nullptr) ++server_.stats.commands[spec->id].rejected_calls;
+  client.reply().Error(error);
+}
+
+const CommandSpec* Dispatcher::Resolve(Client& client, std::span<const std::string_view> argv) {
+  const CommandSpec* spec = server_.commands.Find(argv[0]);
+  if (spec == nullptr) {
+    Reject(client, nullptr, errors::UnknownCommand(argv));
+    return nullptr;
+  }
+  if (!spec->subcommands.empty() && argv.size() >= 2) {
+    const CommandSpec* sub = server_.commands.FindSubcommand(*spec, argv[1]);
+    if (sub == nullptr) {
+      Reject(client, nullptr, errors::UnknownSubcommand(spec->name, argv[1]));
+      return nullptr;
+    }
+    spec = sub;
+  }
+  if (!ArityOk(*spec, argv.size())) {
+    Reject(client, spec, errors::WrongArity(spec->full_name));
+    return nullptr;
+  }
+  if (!client.authenticated && !(spec->flags & kNoAuth)) {
+    Reject(client, spec, errors::kNoAuth);
+    return nullptr;
+  }
+  if (client.user != nullptr) {
+    if (auto denied = server_.acl.Check(*client.user, *spec, argv)) {
+      Reject(client, spec, *denied);
+      return nullptr;
+    }
+  }
+  return spec;
+}
+
+bool Dispatcher::MustWaitForPause(const CommandSpec& spec) const {
+  switch (server_.pause_mode) {
+    case PauseMode::kOff: return false;
+    case PauseMode::kAll: return true;
+    case PauseMode::kWrite: return (spec.flags & (kWrite | kMayReplicate)) != 0;
+  }
+  return false;
+}
+
+bool Dispatcher::OverMaxmemory(int64_t now_ms) {
+  int64_t maxmemory = server_.settings.maxmemory;
+  if (maxmemory <= 0) return false;
+  bool ok = true;
+  store::EvictToTarget(server_.keyspace, static_cast<size_t>(maxmemory), now_ms, &ok);
+  return !ok;
+}
+
+DispatchResult Dispatcher::Execute(Client& client, std::span<const std::string_view> argv) {
+  int64_t now_ms = server_.clock.NowMs();
+  client.set_last_interaction_ms(now_ms);
+  const CommandSpec* spec = Resolve(client, argv);
+  if (spec == nullptr) return DispatchResult::kDone;
+
+  if (MustWaitForPause(*spec)) {
+    server_.paused_clients.push_back(client.id());
+    return DispatchResult::kBlocked;
+  }
+  if (OverMaxmemory(now_ms) && (spec->flags & kDenyOom)) {
+    Reject(client, spec, errors::kOom);
+    return DispatchResult::kDone;
+  }
+
+  Context ctx(argv, *spec, client, server_, now_ms);
+  int64_t start = SteadyMicros();
+  spec->handler(ctx);
+  AfterCall(client, *spec, argv, SteadyMicros() - start, ctx.failed);
+  return DispatchResult::kDone;
+}
+
+void Dispatcher::AfterCall(Client& client, const CommandSpec& spec,
+                           std::span<const std::string_view> argv, int64_t duration_us,
+                           bool failed) {
+  CommandStats& stats = server_.stats.commands[spec.id];
+  ++stats.calls;
+  stats.usec += static_cast<uint64_t>(duration_us);
+  if (failed) ++stats.failed_calls;
+  ++server_.stats.total_commands_processed;
+  client.last_command = spec.full_name;
+
+  int64_t threshold = server_.settings.slowlog_log_slower_than;
+  if (threshold >= 0 && duration_us >= threshold && !(spec.flags & kSkipSlowlog)) {
+    server_.slowlog.push_front(MakeSlowlogEntry(server_.next_slowlog_id++, client, argv,
+                                                server_.clock.NowMs() / 1000, duration_us));
+    while (server_.slowlog.size() > server_.settings.slowlog_max_len) server_.slowlog.pop_back();
+  }
+  if (!server_.monitors.empty() && !(spec.flags & (kSkipMonitor | kAdmin))) {
+    FeedMonitors(client, argv, server_.clock.NowUs());
+  }
+}
+
+void Dispatcher::FeedMonitors(Client& client, std::span<const std::string_view> argv,
+                              int64_t now_us) {
+  std::string line = FormatMonitorLine(client, argv, now_us);
+  for (Client* monitor : server_.monitors) {
+    if (monitor == &client) continue;
+    monitor->reply().SimpleString(line);
+    monitor->connection().Flush();
+  }
+}
+
+}  // namespace tandem::commands

@@ -1,0 +1,37 @@
+#pragma once
+// Dispatcher: runs one request for one client. Every pre-check lives here, once, in Redis's order:
+// lookup, arity, authentication, ACL, client pause, maxmemory; then the handler, then the
+// statistics, slowlog and MONITOR feed. Handlers never repeat these checks.
+
+#include <span>
+#include <string_view>
+
+#include "server/commands/client.h"
+#include "server/commands/server_state.h"
+
+namespace tandem::commands {
+
+enum class DispatchResult {
+  kDone,     // the request was handled (perhaps with an error reply)
+  kBlocked,  // the client must wait (CLIENT PAUSE); resend the same request on Resume()
+};
+
+class Dispatcher {
+ public:
+  explicit Dispatcher(ServerState& server) : server_(server) {}
+  DispatchResult Execute(Client& client, std::span<const std::string_view> argv);
+
+ private:
+  // Returns the command to run, or null after replying with the pre-check's error.
+  const CommandSpec* Resolve(Client& client, std::span<const std::string_view> argv);
+  bool MustWaitForPause(const CommandSpec& spec) const;
+  bool OverMaxmemory(int64_t now_ms);
+  void Reject(Client& client, const CommandSpec* spec, std::string_view error);
+  void AfterCall(Client& client, const CommandSpec& spec, std::span<const std::string_view> argv,
+                 int64_t duration_us, bool failed);
+  void FeedMonitors(Client& client, std::span<const std::string_view> argv, int64_t now_us);
+
+  ServerState& server_;
+};
+
+}  // namespace tandem::commands

@@ -1,0 +1,123 @@
+#pragma once
+// ServerState: everything commands share across clients: the keyspace, the config, the command
+// table, the connected clients, users, statistics, the slowlog and monitors.
+//
+// Owner: the app (one per process); used only from the server thread.
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "server/base/clock.h"
+#include "server/commands/acl.h"
+#include "server/commands/client.h"
+#include "server/commands/command_table.h"
+#include "server/config/config.h"
+#include "server/store/keyspace.h"
+
+namespace tandem::commands {
+
+// Per-command counters for INFO commandstats.
+struct CommandStats {
+  uint64_t calls = 0;
+  uint64_t usec = 0;
+  uint64_t rejected_calls = 0;
+  uint64_t failed_calls = 0;
+};
+
+struct ServerStats {
+  uint64_t total_connections_received = 0;
+  uint64_t total_commands_processed = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t net_input_bytes = 0;
+  uint64_t net_output_bytes = 0;
+  uint64_t total_error_replies = 0;
+  uint64_t unexpected_error_replies = 0;
+  uint64_t client_query_buffer_limit_disconnections = 0;
+  uint64_t total_reads_processed = 0;
+  uint64_t total_writes_processed = 0;
+  uint64_t dirty = 0;  // writes since start (rdb_changes_since_last_save later)
+  uint64_t instantaneous_ops_per_sec = 0;
+  uint64_t used_memory_peak = 0;  // highest base::UsedMemory() seen (INFO, cron)
+  std::map<std::string, uint64_t> error_counts;  // errorstats, by error code ("ERR", "WRONGTYPE")
+  std::vector<CommandStats> commands;            // indexed by CommandSpec::id
+};
+
+struct SlowlogEntry {
+  uint64_t id;
+  int64_t unix_time;
+  int64_t duration_us;
+  std::vector<std::string> argv;
+  std::string peer;
+  std::string client_name;
+};
+
+// CLIENT PAUSE state. Flow: kOff -> (PAUSE) kWrite|kAll -> (UNPAUSE or timeout) kOff.
+enum class PauseMode {
+  kOff,    // nothing paused
+  kWrite,  // write commands wait
+  kAll,    // every command waits
+};
+
+// What commands may ask of the process (implemented by the app).
+class ServerControl {
+ public:
+  virtual ~ServerControl() = default;
+  // Stops the server after the current command (SHUTDOWN).
+  virtual void RequestShutdown() = 0;
+};
+
+// Config values read on every command, cached here by the app's config hooks.
+struct HotSettings {
+  int64_t maxmemory = 0;
+  int64_t slowlog_log_slower_than = 10000;
+  size_t slowlog_max_len = 128;
+  int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
+};
+
+class ServerState {
+ public:
+  ServerState(config::Config& config, const base::Clock& clock, uint64_t seed);
+
+  config::Config& config;
+  const base::Clock& clock;
+  store::Keyspace keyspace;
+  CommandTable commands;
+  Acl acl;
+  ServerStats stats;
+  HotSettings settings;
+  ServerControl* control = nullptr;
+
+  std::string run_id;           // 40 hex chars, new at each start
+  int64_t start_time_ms = 0;
+  int tcp_port = 0;
+  std::string executable;
+  std::string config_file;
+
+  // Connected clients by id (CLIENT LIST order).
+  std::map<uint64_t, Client*> clients;
+  uint64_t next_client_id = 1;
+  std::vector<Client*> monitors;
+
+  std::deque<SlowlogEntry> slowlog;  // newest first
+  uint64_t next_slowlog_id = 0;
+
+  // DEBUG SET-ACTIVE-EXPIRE: when false the cron skips the active expiry cycle.
+  bool active_expire_enabled = true;
+
+  PauseMode pause_mode = PauseMode::kOff;
+  int64_t pause_end_ms = 0;
+  std::vector<uint64_t> paused_clients;  // ids waiting for the pause to end
+
+  // Ends an expired pause and resumes the clients it held. Called by the cron and by UNPAUSE.
+  void EndPauseIfDue(int64_t now_ms, bool force);
+  void RemoveClient(Client* client);
+  // Counts an error reply in errorstats (keyed by its first word).
+  void CountError(std::string_view text);
+};
+
+}  // namespace tandem::commands

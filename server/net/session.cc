@@ -1,0 +1,172 @@
+#include "server/net/session.h"
+
+#include <cstring>
+
+namespace tandem::net {
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr size_t kReadChunk = 16 * 1024;  // as Redis's PROTO_IOBUF_LEN
+
+}  // namespace
+
+std::string FormatEndpoint(const asio::ip::tcp::endpoint& endpoint) {
+  asio::ip::address addr = endpoint.address();
+  if (addr.is_v6() && addr.to_v6().is_v4_mapped()) {
+    addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
+  }
+  return addr.to_string() + ":" + std::to_string(endpoint.port());
+}
+
+Session::Session(asio::ip::tcp::socket socket, SessionLimits limits)
+    : socket_(std::move(socket)), limits_(limits) {
+  boost::system::error_code ec;
+  auto remote = socket_.remote_endpoint(ec);
+  if (!ec) peer_ = FormatEndpoint(remote);
+  auto local = socket_.local_endpoint(ec);
+  if (!ec) local_ = FormatEndpoint(local);
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  SetLimits(limits);
+}
+
+Session::~Session() = default;
+
+std::string Session::peer_ip() const {
+  size_t colon = peer_.rfind(':');
+  return colon == std::string::npos ? peer_ : peer_.substr(0, colon);
+}
+
+int Session::fd() { return socket_.is_open() ? socket_.native_handle() : -1; }
+
+void Session::SetLimits(SessionLimits limits) {
+  limits_ = limits;
+  resp::ParserLimits pl = parser_.limits();
+  pl.proto_max_bulk_len = limits.proto_max_bulk_len;
+  parser_.set_limits(pl);
+}
+
+void Session::SetAuthenticated(bool authenticated) {
+  resp::ParserLimits pl = parser_.limits();
+  pl.authenticated = authenticated;
+  parser_.set_limits(pl);
+}
+
+void Session::Start(std::unique_ptr<SessionHandler> handler) {
+  handler_ = std::move(handler);
+  Read();
+}
+
+void Session::EnsureReadRoom() {
+  // Drop consumed bytes first, then grow to fit at least a chunk or a known-size pending bulk.
+  if (in_begin_ > 0) {
+    std::memmove(in_.data(), in_.data() + in_begin_, in_end_ - in_begin_);
+    in_end_ -= in_begin_;
+    in_begin_ = 0;
+  }
+  size_t want = std::max(in_end_ + kReadChunk, parser_.needed());
+  if (in_.size() < want) in_.resize(want);
+}
+
+void Session::Read() {
+  if (reading_ || closed_ || close_after_flush_ || blocked_) return;
+  reading_ = true;
+  EnsureReadRoom();
+  socket_.async_read_some(
+      asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
+      [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+        self->OnRead(ec, n);
+      });
+}
+
+void Session::OnRead(const boost::system::error_code& ec, size_t n) {
+  reading_ = false;
+  if (ec) return Close();
+  in_end_ += n;
+  bytes_read_ += n;
+  if (in_end_ - in_begin_ > limits_.query_buffer_limit) return Close();
+  Process();
+  Read();
+}
+
+void Session::Process() {
+  if (processing_) return;  // a handler resumed us from inside OnRequest
+  processing_ = true;
+  while (!closed_ && !close_after_flush_ && !blocked_) {
+    size_t pending = in_end_ - in_begin_;
+    if (pending == 0 || (parser_.needed() > pending)) break;
+    size_t consumed = 0;
+    std::string_view input(in_.data() + in_begin_, pending);
+    resp::ParseResult result = parser_.Parse(input, &consumed, &argv_);
+    if (result == resp::ParseResult::kNeedMore) break;
+    if (result == resp::ParseResult::kError) {
+      out_ += '-';
+      out_ += parser_.error();
+      out_ += "\r\n";
+      close_after_flush_ = true;
+      break;
+    }
+    if (!argv_.empty() && !handler_->OnRequest(argv_)) {
+      blocked_ = true;  // the parser keeps its state; the same request is parsed again
+      parser_.Reset();
+      break;
+    }
+    in_begin_ += consumed;
+  }
+  if (in_begin_ == in_end_) in_begin_ = in_end_ = 0;
+  processing_ = false;
+  Flush();
+}
+
+void Session::Resume() {
+  if (!blocked_ || closed_) return;
+  blocked_ = false;
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->Process();
+    self->Read();
+  });
+}
+
+void Session::Flush() {
+  if (closed_ || writing_active_) return;
+  if (out_.empty()) {
+    if (close_after_flush_) Close();
+    return;
+  }
+  Write();
+}
+
+void Session::Write() {
+  writing_active_ = true;
+  writing_.swap(out_);
+  asio::async_write(socket_, asio::buffer(writing_),
+                    [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+                      self->OnWrite(ec, n);
+                    });
+}
+
+void Session::OnWrite(const boost::system::error_code& ec, size_t n) {
+  writing_active_ = false;
+  bytes_written_ += n;
+  writing_.clear();
+  if (writing_.capacity() > 64 * 1024) std::string().swap(writing_);
+  if (ec) return Close();
+  Flush();
+}
+
+void Session::CloseAfterFlush() {
+  close_after_flush_ = true;
+  // Deferred: the caller may be iterating the client registry that closing will change.
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Flush(); });
+}
+
+void Session::Close() {
+  if (closed_) return;
+  closed_ = true;
+  boost::system::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  if (handler_) handler_->OnClosed();
+}
+
+}  // namespace tandem::net

@@ -1,0 +1,80 @@
+#pragma once
+// Keyspace: the numbered databases, expiry (lazy on lookup and the active cycle), access tracking
+// for eviction, and the keyspace statistics INFO reports.
+//
+// Owner: the server; one thread. Time comes from the caller (now_ms) so tests drive it.
+
+#include <cstdint>
+#include <functional>
+#include <random>
+#include <string_view>
+#include <vector>
+
+#include "server/store/database.h"
+#include "server/store/eviction.h"
+
+namespace tandem::store {
+
+struct KeyspaceStats {
+  uint64_t expired_keys = 0;
+  uint64_t evicted_keys = 0;
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+  uint64_t expired_time_cap_reached_count = 0;
+  double expired_stale_perc = 0;  // share of sampled volatile keys found expired, last cycle
+};
+
+class Keyspace {
+ public:
+  Keyspace(int database_count, uint64_t seed);
+
+  int database_count() const { return static_cast<int>(dbs_.size()); }
+  Database& db(int index) { return dbs_[index]; }
+  const Database& db(int index) const { return dbs_[index]; }
+
+  // Returns the live entry under `key`: an expired one is deleted first (lazy expiry) and null is
+  // returned. Does not count hits or touch the access data.
+  Entry* Find(int db, std::string_view key, int64_t now_ms);
+  // Find plus keyspace_hits/misses and an access touch: what read commands use.
+  Entry* Lookup(int db, std::string_view key, int64_t now_ms);
+  // A new key's access data, to be set after creation.
+  void InitAccess(Entry* entry, int64_t now_ms) {
+    entry->set_access(InitialAccess(eviction_, now_ms));
+  }
+  static bool IsExpired(const Entry* entry, int64_t now_ms) {
+    return entry->has_expire() && entry->expire_ms() <= now_ms;
+  }
+  // A random live key (expired ones met on the way are deleted); null when the db is empty.
+  Entry* RandomKey(int db, int64_t now_ms);
+
+  void SwapDatabases(int a, int b) { dbs_[a].Swap(dbs_[b]); }
+  void FlushAll();
+  size_t TotalKeys() const;
+
+  // One run of the active expiry cycle: samples volatile keys in every database and deletes the
+  // expired ones, repeating while more than 10% of a sample was expired, for at most budget_us
+  // (measured with clock_us). Returns the number of keys deleted.
+  size_t ActiveExpireCycle(int64_t now_ms, int64_t budget_us,
+                           const std::function<int64_t()>& clock_us);
+
+  // Called with (db, key) before a key is deleted by expiry or eviction (for propagation).
+  void set_on_removed(std::function<void(int, std::string_view)> fn) { on_removed_ = std::move(fn); }
+  void NotifyRemoved(int db, std::string_view key) {
+    if (on_removed_) on_removed_(db, key);
+  }
+
+  EvictionConfig& eviction() { return eviction_; }
+  KeyspaceStats& stats() { return stats_; }
+  std::mt19937_64& rng() { return rng_; }
+
+ private:
+  void ExpireEntry(int db, Entry* entry);
+
+  std::vector<Database> dbs_;
+  EvictionConfig eviction_;
+  KeyspaceStats stats_;
+  std::mt19937_64 rng_;
+  std::function<void(int, std::string_view)> on_removed_;
+};
+
+}  // namespace tandem::store
