@@ -38,7 +38,7 @@ class Server final : public commands::ServerControl {
   net::SessionLimits CurrentLimits() const;
 
   config::Config& config_;
-  boost::asio::io_context io_;
+  boost::asio::io_context io_{1};  // one thread runs it: lets Asio skip internal locking
   base::SystemClock clock_;
   commands::ServerState state_;
   commands::Dispatcher dispatcher_;

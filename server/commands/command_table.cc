@@ -54,7 +54,7 @@ void CommandTable::Register(std::vector<CommandSpec> rows) {
 }
 
 const CommandSpec* CommandTable::Find(std::string_view name) const {
-  char buf[kMaxNameLen];
+  char buf[kMaxNameLen] = {};  // initialised: GCC 12 cannot see Lower() fill it
   std::string_view lower;
   if (!Lower(name, buf, &lower)) return nullptr;
   auto it = by_name_.find(lower);
@@ -63,7 +63,7 @@ const CommandSpec* CommandTable::Find(std::string_view name) const {
 
 const CommandSpec* CommandTable::FindSubcommand(const CommandSpec& container,
                                                 std::string_view name) const {
-  char buf[kMaxNameLen];
+  char buf[kMaxNameLen] = {};  // initialised: GCC 12 cannot see Lower() fill it
   std::string_view lower;
   if (!Lower(name, buf, &lower)) return nullptr;
   for (const CommandSpec& sub : container.subcommands)

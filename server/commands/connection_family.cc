@@ -52,8 +52,7 @@ bool Authenticate(Context& ctx, std::string_view user, std::string_view password
 
 void Auth(Context& ctx) {
   if (ctx.argv.size() > 3) return ctx.Error(errors::kSyntax);
-  if (ctx.argv.size() == 2 && !ctx.server.acl.default_user().password_hashes.size() &&
-      ctx.server.acl.default_user().nopass) {
+  if (ctx.argv.size() == 2 && ctx.server.acl.default_user().nopass) {
     return ctx.Error(
         "ERR AUTH <password> called without any password configured for the default user. Are "
         "you sure your configuration is correct?");
@@ -98,8 +97,8 @@ void Hello(Context& ctx) {
   if (!ctx.client.authenticated) {
     return ctx.Error(
         "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
-        "<proto> AUTH <user> <pass> option can be used to authenticate the client and select the "
-        "RESP protocol version at the same time");
+        "AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
+        "protocol version at the same time");
   }
   if (has_name) {
     if (!ValidClientName(name))
