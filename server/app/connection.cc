@@ -15,23 +15,25 @@ Connection::Connection(net::Session& session, commands::ServerState& server,
   ++server_.stats.total_connections_received;
 }
 
+Connection::~Connection() { OnClosed(); }
+
 bool Connection::OnRequest(std::span<const std::string_view> argv) {
-  // CLIENT REPLY OFF/SKIP: the command runs, its reply goes nowhere.
-  bool skip = client_.flags & commands::kClientReplySkip;
+  using commands::kClientReplyOff, commands::kClientReplySkip, commands::kClientReplySkipNext;
+  // CLIENT REPLY SKIP applies to the command after it; OFF to all until ON (which clears both).
+  if (client_.flags & kClientReplySkipNext) {
+    client_.flags = (client_.flags & ~kClientReplySkipNext) | kClientReplySkip;
+  }
   size_t before = session_.output().size();
   commands::DispatchResult result = dispatcher_.Execute(client_, argv);
   if (result == commands::DispatchResult::kBlocked) return false;
-  if (skip || (client_.flags & commands::kClientReplyOff)) session_.output().resize(before);
-  // SKIP set by this command takes effect for the next one only.
-  if (client_.flags & commands::kClientReplySkipNext) {
-    client_.flags = (client_.flags & ~commands::kClientReplySkipNext) | commands::kClientReplySkip;
-  } else {
-    client_.flags &= ~commands::kClientReplySkip;
-  }
+  if (client_.flags & (kClientReplySkip | kClientReplyOff)) session_.output().resize(before);
+  client_.flags &= ~kClientReplySkip;
   return true;
 }
 
 void Connection::OnClosed() {
+  if (closed_) return;
+  closed_ = true;
   server_.stats.net_input_bytes += session_.bytes_read();
   server_.stats.net_output_bytes += session_.bytes_written();
   server_.RemoveClient(&client_);

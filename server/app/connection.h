@@ -17,6 +17,7 @@ class Connection final : public net::SessionHandler, public commands::ClientConn
  public:
   Connection(net::Session& session, commands::ServerState& server,
              commands::Dispatcher& dispatcher);
+  ~Connection() override;
 
   // net::SessionHandler
   bool OnRequest(std::span<const std::string_view> argv) override;
@@ -39,6 +40,7 @@ class Connection final : public net::SessionHandler, public commands::ClientConn
   commands::ServerState& server_;
   commands::Dispatcher& dispatcher_;
   commands::Client client_;
+  bool closed_ = false;  // unregistered from the server state
 };
 
 }  // namespace tandem::app

@@ -33,6 +33,12 @@ int main(int argc, char** argv) {
     server.state().executable = options.executable;
     server.state().config_file = options.config_file;
     commands::InstallConfigHooks(server.state());
+    // After the hooks: a "user default ..." line overrides requirepass, as in Redis.
+    st = commands::LoadAclUsers(server.state());
+    if (!st.ok()) {
+      std::fprintf(stderr, "%s\n", st.message().c_str());
+      return 1;
+    }
     for (const std::string& name : config.IgnoredInFile()) {
       spdlog::warn("Config directive '{}' is accepted but has no effect in Tandem yet", name);
     }

@@ -7,6 +7,7 @@
 
 #include "server/app/admission.h"
 #include "server/app/connection.h"
+#include "server/commands/info.h"
 
 namespace tandem::app {
 namespace asio = boost::asio;
@@ -114,7 +115,10 @@ void Server::Cron() {
   int hz = std::clamp(static_cast<int>(config_.GetInt("hz")), 1, 500);
   // Active expiry may use up to 25% of each cron period, as Redis's slow cycle.
   int64_t budget_us = 1'000'000 / hz / 4;
-  state_.keyspace.ActiveExpireCycle(now_ms, budget_us, [this] { return clock_.NowUs(); });
+  if (state_.active_expire_enabled) {
+    state_.keyspace.ActiveExpireCycle(now_ms, budget_us, [this] { return clock_.NowUs(); });
+  }
+  commands::UpdateMemoryPeak(state_);
   state_.EndPauseIfDue(now_ms, false);
   CloseIdleClients(now_ms);
   if (now_ms - last_sample_ms_ >= 1000) {

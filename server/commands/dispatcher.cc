@@ -56,7 +56,9 @@ const CommandSpec* Dispatcher::Resolve(Client& client, std::span<const std::stri
     Reject(client, spec, errors::WrongArity(spec->full_name));
     return nullptr;
   }
-  if (!client.authenticated && !(spec->flags & kNoAuth)) {
+  // As Redis: authentication is needed only while the default user has a password (or is off).
+  if (!client.authenticated && !(spec->flags & kNoAuth) &&
+      !server_.acl.DefaultUserNeedsNoAuth()) {
     Reject(client, spec, errors::kNoAuth);
     return nullptr;
   }
@@ -119,14 +121,17 @@ void Dispatcher::AfterCall(Client& client, const CommandSpec& spec,
   client.last_command = spec.full_name;
 
   int64_t threshold = server_.settings.slowlog_log_slower_than;
-  if (threshold >= 0 && duration_us >= threshold && !(spec.flags & kSkipSlowlog)) {
-    server_.slowlog.push_front(MakeSlowlogEntry(server_.next_slowlog_id++, client, argv,
+  bool to_slowlog =
+      threshold >= 0 && duration_us >= threshold && !(spec.flags & kSkipSlowlog);
+  bool to_monitors = !server_.monitors.empty() && !(spec.flags & (kSkipMonitor | kAdmin));
+  if (!to_slowlog && !to_monitors) return;
+  std::vector<std::string_view> shown = RedactSecrets(argv);
+  if (to_slowlog) {
+    server_.slowlog.push_front(MakeSlowlogEntry(server_.next_slowlog_id++, client, shown,
                                                 server_.clock.NowMs() / 1000, duration_us));
     while (server_.slowlog.size() > server_.settings.slowlog_max_len) server_.slowlog.pop_back();
   }
-  if (!server_.monitors.empty() && !(spec.flags & (kSkipMonitor | kAdmin))) {
-    FeedMonitors(client, argv, server_.clock.NowUs());
-  }
+  if (to_monitors) FeedMonitors(client, shown, server_.clock.NowUs());
 }
 
 void Dispatcher::FeedMonitors(Client& client, std::span<const std::string_view> argv,

@@ -1,6 +1,10 @@
 #include "server/commands/monitor.h"
 
+#include <strings.h>
+
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 namespace tandem::commands {
 
@@ -26,6 +30,25 @@ void AppendQuoted(std::string* out, std::string_view s) {
     }
   }
   out->push_back('"');
+}
+
+std::vector<std::string_view> RedactSecrets(std::span<const std::string_view> argv) {
+  constexpr std::string_view kRedacted = "(redacted)";
+  auto is = [](std::string_view a, const char* b) {
+    return a.size() == std::strlen(b) && strncasecmp(a.data(), b, a.size()) == 0;
+  };
+  std::vector<std::string_view> out(argv.begin(), argv.end());
+  if (is(out[0], "auth")) {
+    std::fill(out.begin() + 1, out.end(), kRedacted);
+  } else if (is(out[0], "hello")) {
+    for (size_t i = 2; i + 2 < out.size(); ++i) {
+      if (is(out[i], "auth")) {
+        out[i + 1] = out[i + 2] = kRedacted;
+        i += 2;
+      }
+    }
+  }
+  return out;
 }
 
 std::string FormatMonitorLine(Client& client, std::span<const std::string_view> argv,

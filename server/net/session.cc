@@ -69,7 +69,9 @@ void Session::EnsureReadRoom() {
 }
 
 void Session::Read() {
-  if (reading_ || closed_ || close_after_flush_ || blocked_) return;
+  // A blocked client keeps reading (not parsing): that keeps the session alive and notices a
+  // disconnect while it waits, as Redis does.
+  if (reading_ || closed_ || close_after_flush_) return;
   reading_ = true;
   EnsureReadRoom();
   socket_.async_read_some(
@@ -121,10 +123,7 @@ void Session::Process() {
 void Session::Resume() {
   if (!blocked_ || closed_) return;
   blocked_ = false;
-  asio::post(socket_.get_executor(), [self = shared_from_this()] {
-    self->Process();
-    self->Read();
-  });
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Process(); });
 }
 
 void Session::Flush() {
