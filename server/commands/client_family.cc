@@ -11,6 +11,7 @@
 
 #include "server/base/number_parse.h"
 #include "server/commands/acl.h"
+#include "server/commands/client_info.h"
 #include "server/commands/command_table.h"
 #include "server/commands/context.h"
 #include "server/commands/errors.h"
@@ -38,60 +39,11 @@ std::optional<ClientType> ParseClientType(std::string_view name) {
 // in Tandem yet, so for now every client is normal.
 ClientType TypeOf(const Client&) { return ClientType::kNormal; }
 
-// The "flags" letters of CLIENT LIST, in Redis's order; "N" when none applies.
-std::string FlagLetters(const Client& c) {
-  std::string letters;
-  if (c.flags & kClientMonitor) letters += 'O';
-  if (c.flags & kClientCloseASAP) letters += 'A';
-  if (c.flags & kClientNoEvict) letters += 'e';
-  if (letters.empty()) letters = "N";
-  return letters;
-}
-
-// Appends one CLIENT LIST line (with its '\n') for `c`, in Redis 7.0.15's field order. The caller
-// of CLIENT LIST/INFO is described as running `ctx.spec` on `ctx.argv`; other clients as idle
-// between commands. Fields for features Tandem lacks (pub/sub, MULTI, tracking) show their idle
-// values.
+// The line for `c`; the caller of CLIENT LIST/INFO is described as running ctx's command.
 void AppendClientLine(Context& ctx, Client& c, std::string* out) {
-  ClientConnection& conn = c.connection();
-  bool is_caller = &c == &ctx.client;
-  size_t argv_mem = 0;
-  if (is_caller) {
-    for (std::string_view arg : ctx.argv) argv_mem += arg.size();
-  }
-  size_t qbuf = conn.QueryBufferSize();
-  size_t qbuf_free = conn.QueryBufferFree();
-  size_t obl = conn.OutputBufferSize();
-  size_t tot_mem = sizeof(Client) + c.name.size() + qbuf + qbuf_free + obl + argv_mem;
-  std::string_view cmd = is_caller ? ctx.spec.full_name : c.last_command;
-  std::string_view user = c.user != nullptr ? std::string_view(c.user->name()) : "default";
-
-  char numbers[384];
-  std::snprintf(numbers, sizeof(numbers),
-                " age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu "
-                "qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=0 rbp=0 obl=%zu oll=0 omem=0 "
-                "tot-mem=%zu events=%s cmd=",
-                static_cast<long long>((ctx.now_ms - c.created_ms()) / 1000),
-                static_cast<long long>((ctx.now_ms - c.last_interaction_ms()) / 1000),
-                FlagLetters(c).c_str(), c.db, qbuf, qbuf_free, argv_mem, obl, tot_mem,
-                obl > 0 ? "rw" : "r");
-  out->append("id=");
-  out->append(std::to_string(c.id()));
-  out->append(" addr=");
-  out->append(conn.PeerAddress());
-  out->append(" laddr=");
-  out->append(conn.LocalAddress());
-  out->append(" fd=");
-  out->append(std::to_string(conn.Fd()));
-  out->append(" name=");
-  out->append(c.name);
-  out->append(numbers);
-  out->append(cmd);
-  out->append(" user=");
-  out->append(user);
-  out->append(" redir=-1 resp=");
-  out->append(std::to_string(c.resp_version()));
-  out->push_back('\n');
+  if (&c != &ctx.client) return AppendClientInfo(c, ctx.now_ms, nullptr, out);
+  RunningCommand running{ctx.spec.full_name, ArgvBytes(ctx.argv)};
+  AppendClientInfo(c, ctx.now_ms, &running, out);
 }
 
 void Id(Context& ctx) { ctx.reply().Integer(static_cast<int64_t>(ctx.client.id())); }

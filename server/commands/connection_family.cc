@@ -3,6 +3,8 @@
 #include <strings.h>
 
 #include "server/base/number_parse.h"
+#include "server/commands/acl.h"
+#include "server/commands/client_info.h"
 #include "server/commands/command_table.h"
 #include "server/commands/context.h"
 #include "server/commands/errors.h"
@@ -30,7 +32,8 @@ void Quit(Context& ctx) {
 
 void Select(Context& ctx) {
   auto index = base::ParseInt64(ctx.argv[1]);
-  if (!index || *index < INT32_MIN || *index > INT32_MAX) return ctx.Error(errors::kNotInteger);
+  if (!index) return ctx.Error(errors::kNotInteger);
+  if (*index < INT32_MIN || *index > INT32_MAX) return ctx.Error(errors::kIntOutOfRange);
   if (*index < 0 || *index >= ctx.keyspace().database_count())
     return ctx.Error(errors::kDbIndexOutOfRange);
   ctx.client.db = static_cast<int>(*index);
@@ -41,6 +44,12 @@ void Select(Context& ctx) {
 bool Authenticate(Context& ctx, std::string_view user, std::string_view password) {
   const AclUser* found = ctx.server.acl.Authenticate(user, password);
   if (found == nullptr) {
+    std::string info;
+    RunningCommand running{ctx.spec.full_name, ArgvBytes(ctx.argv)};
+    AppendClientInfo(ctx.client, ctx.now_ms, &running, &info);
+    info.pop_back();
+    ctx.server.acl.log().Add(AclDenialReason::kAuth, AclLogContext::kToplevel, ctx.argv[0], user,
+                             std::move(info), ctx.now_ms);
     ctx.Error(errors::kWrongPass);
     return false;
   }

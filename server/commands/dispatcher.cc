@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "server/base/memory.h"
+#include "server/commands/client_info.h"
 #include "server/commands/context.h"
 #include "server/commands/errors.h"
 #include "server/commands/monitor.h"
@@ -63,12 +64,26 @@ const CommandSpec* Dispatcher::Resolve(Client& client, std::span<const std::stri
     return nullptr;
   }
   if (client.user != nullptr) {
-    if (auto denied = server_.acl.Check(*client.user, *spec, argv)) {
-      Reject(client, spec, *denied);
+    if (auto denial = server_.acl.Evaluate(*client.user, *spec, argv)) {
+      LogDenial(client, *spec, argv, *denial);
+      Reject(client, spec, Acl::DenialError(*denial, *spec));
       return nullptr;
     }
   }
   return spec;
+}
+
+void Dispatcher::LogDenial(Client& client, const CommandSpec& spec,
+                           std::span<const std::string_view> argv, const AclDenial& denial) {
+  std::string info;
+  RunningCommand running{spec.full_name, ArgvBytes(argv)};
+  int64_t now_ms = server_.clock.NowMs();
+  AppendClientInfo(client, now_ms, &running, &info);
+  info.pop_back();  // the log keeps the line without its '\n'
+  std::string_view object =
+      denial.reason == AclDenialReason::kCommand ? spec.full_name : argv[denial.arg_index];
+  server_.acl.log().Add(denial.reason, AclLogContext::kToplevel, object, client.user->name(),
+                        std::move(info), now_ms);
 }
 
 bool Dispatcher::MustWaitForPause(const CommandSpec& spec) const {

@@ -24,6 +24,9 @@ class Dispatcher {
  private:
   // Returns the command to run, or null after replying with the pre-check's error.
   const CommandSpec* Resolve(Client& client, std::span<const std::string_view> argv);
+  // Records an ACL denial in ACL LOG.
+  void LogDenial(Client& client, const CommandSpec& spec, std::span<const std::string_view> argv,
+                 const AclDenial& denial);
   bool MustWaitForPause(const CommandSpec& spec) const;
   bool OverMaxmemory(int64_t now_ms);
   void Reject(Client& client, const CommandSpec* spec, std::string_view error);

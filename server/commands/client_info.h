@@ -1,0 +1,26 @@
+#pragma once
+// The one-line description of a client that CLIENT LIST, CLIENT INFO and ACL LOG's client-info
+// show, in Redis 7.0.15's field order.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "server/commands/client.h"
+
+namespace tandem::commands {
+
+// The command a client is executing while it is described.
+struct RunningCommand {
+  std::string_view full_name;  // "client|list"
+  size_t argv_mem;             // bytes of its arguments
+};
+
+size_t ArgvBytes(std::span<const std::string_view> argv);
+// Appends the line for `c` and a '\n'. `running` is null for a client between commands (its
+// last command is shown). Fields for features Tandem lacks yet (pub/sub, MULTI, tracking) show
+// their idle values.
+void AppendClientInfo(Client& c, int64_t now_ms, const RunningCommand* running, std::string* out);
+
+}  // namespace tandem::commands
