@@ -38,10 +38,12 @@ class Server final : public commands::ServerControl {
   net::SessionLimits CurrentLimits() const;
 
   config::Config& config_;
-  boost::asio::io_context io_{1};  // one thread runs it: lets Asio skip internal locking
   base::SystemClock clock_;
   commands::ServerState state_;
   commands::Dispatcher dispatcher_;
+  // Declared after the state: destroying the event loop destroys the sessions it still holds,
+  // and their connections unregister from the state, which must still exist then.
+  boost::asio::io_context io_{1};  // one thread runs it: lets Asio skip internal locking
   std::vector<std::unique_ptr<net::Listener>> listeners_;
   boost::asio::steady_timer cron_timer_;
   boost::asio::signal_set signals_;

@@ -38,8 +38,10 @@ void Listener::Stop() {
 void Listener::Accept() {
   acceptor_.async_accept([this](const boost::system::error_code& ec, asio::ip::tcp::socket s) {
     if (ec == asio::error::operation_aborted) return;
-    if (!ec) on_accept_(std::move(s));
+    // Re-arm first: a connection already queued is then accepted before the new client's first
+    // request is read, so requests see every client that connected before them (as in Redis).
     Accept();
+    if (!ec) on_accept_(std::move(s));
   });
 }
 
