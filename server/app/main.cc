@@ -3,7 +3,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 
 #include "server/app/logging.h"
@@ -24,6 +28,17 @@ int main(int argc, char** argv) {
                    std::string(commands::kTandemVersion).c_str(), st.message().c_str());
       return 1;
     }
+    // As Redis: the process works inside `dir`, where its files will be written.
+    auto change_dir = [](const std::string& dir) {
+      if (chdir(dir.c_str()) == 0) return base::Status::Ok();
+      return base::Status::InvalidArgument("Can't chdir to '" + dir + "': " + std::strerror(errno));
+    };
+    st = change_dir(config.GetString("dir"));
+    if (!st.ok()) {
+      std::fprintf(stderr, "%s\n", st.message().c_str());
+      return 1;
+    }
+    config.OnChange("dir", change_dir);
     st = app::SetupLogging(config.GetString("logfile"), config.GetString("loglevel"));
     if (!st.ok()) {
       std::fprintf(stderr, "%s\n", st.message().c_str());
