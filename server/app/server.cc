@@ -40,7 +40,7 @@ Server::Server(config::Config& config)
 net::SessionLimits Server::CurrentLimits() const {
   net::SessionLimits limits;
   limits.query_buffer_limit = static_cast<size_t>(config_.GetInt("client-query-buffer-limit"));
-  limits.proto_max_bulk_len = config_.GetInt("proto-max-bulk-len");
+  limits.proto_max_bulk_len = state_.settings.proto_max_bulk_len;
   return limits;
 }
 

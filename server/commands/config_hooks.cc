@@ -1,7 +1,9 @@
 #include "server/commands/config_hooks.h"
 
+#include <algorithm>
 #include <string>
 
+#include "server/store/entry.h"
 #include "server/store/eviction.h"
 
 namespace tandem::commands {
@@ -47,7 +49,8 @@ void InstallConfigHooks(ServerState& server) {
     settings.slowlog_max_len = static_cast<size_t>(config.GetInt("slowlog-max-len"));
   });
   Hook(server, "proto-max-bulk-len", [&](const std::string&) {
-    settings.proto_max_bulk_len = config.GetInt("proto-max-bulk-len");
+    settings.proto_max_bulk_len =
+        std::min(config.GetInt("proto-max-bulk-len"), store::kMaxStringLength);
   });
   Hook(server, "requirepass", [&](const std::string& value) { server.acl.SetRequirePass(value); });
   Hook(server, "acllog-max-len", [&](const std::string&) {

@@ -17,6 +17,10 @@
 
 namespace tandem::store {
 
+// The longest string an entry holds (its length field is 32 bits). proto-max-bulk-len is capped
+// to it: larger values are refused with Redis's "string exceeds maximum allowed size" error.
+inline constexpr int64_t kMaxStringLength = 0xFFFFFFFF;
+
 // What OBJECT ENCODING reports for a string; the bytes are always stored as they are.
 enum class StringEncoding : uint8_t { kInt, kEmbstr, kRaw };
 
