@@ -2,10 +2,9 @@
 // Whether a new connection may be served: maxclients and protected mode, as Redis decides at
 // accept time. Kept free of sockets so that the decision is unit-tested for non-loopback peers.
 
+#include <boost/asio/ip/address.hpp>
 #include <optional>
 #include <string_view>
-
-#include <boost/asio/ip/address.hpp>
 
 namespace tandem::app {
 

@@ -16,9 +16,14 @@ class LevelMark final : public spdlog::custom_flag_formatter {
     char mark = '*';
     switch (msg.level) {
       case spdlog::level::trace:
-      case spdlog::level::debug: mark = '.'; break;
-      case spdlog::level::info: mark = '*'; break;
-      default: mark = '#';
+      case spdlog::level::debug:
+        mark = '.';
+        break;
+      case spdlog::level::info:
+        mark = '*';
+        break;
+      default:
+        mark = '#';
     }
     dest.push_back(mark);
   }
@@ -44,8 +49,8 @@ base::Status SetupLogging(const std::string& logfile, std::string_view level) {
   std::shared_ptr<spdlog::logger> logger;
   try {
     if (logfile.empty()) {
-      logger = std::make_shared<spdlog::logger>(
-          "server", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+      logger = std::make_shared<spdlog::logger>("server",
+                                                std::make_shared<spdlog::sinks::stdout_sink_mt>());
     } else {
       logger = std::make_shared<spdlog::logger>(
           "server", std::make_shared<spdlog::sinks::basic_file_sink_mt>(logfile));

@@ -3,11 +3,11 @@
 //   "12345:M 21 Nov 2026 20:28:00.123 * Ready to accept connections"
 // where the mark is '.' debug, '-' verbose, '*' notice, '#' warning.
 
+#include <spdlog/common.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <spdlog/common.h>
 
 #include "server/base/status.h"
 

@@ -2,7 +2,6 @@
 // sets up logging, builds the server and serves until shutdown.
 
 #include <spdlog/spdlog.h>
-
 #include <unistd.h>
 
 #include <cerrno>

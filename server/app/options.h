@@ -13,10 +13,10 @@
 namespace tandem::app {
 
 struct Options {
-  std::string executable;             // absolute path of this binary
-  std::string config_file;            // absolute path, or empty
+  std::string executable;              // absolute path of this binary
+  std::string config_file;             // absolute path, or empty
   std::vector<std::string> overrides;  // the arguments after the config file, as given
-  bool exit_now = false;              // --help or --version was printed
+  bool exit_now = false;               // --help or --version was printed
 };
 
 // Throws std::exception on malformed arguments (caught in main).

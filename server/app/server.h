@@ -3,9 +3,6 @@
 // and the periodic cron (active expiry, client timeouts, pause expiry, ops/sec), and implements
 // ServerControl for SHUTDOWN.
 
-#include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
-
-#include <boost/asio.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +12,7 @@
 #include "server/commands/dispatcher.h"
 #include "server/commands/server_state.h"
 #include "server/config/config.h"
+#include "server/net/asio.h"
 #include "server/net/listener.h"
 #include "server/net/session.h"
 

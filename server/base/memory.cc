@@ -25,13 +25,11 @@ size_t UsedMemory() {
 }
 
 void CountAllocated(void* ptr) {
-  used_bytes.fetch_add(static_cast<int64_t>(malloc_usable_size(ptr)),
-                       std::memory_order_relaxed);
+  used_bytes.fetch_add(static_cast<int64_t>(malloc_usable_size(ptr)), std::memory_order_relaxed);
 }
 
 void CountFreed(void* ptr) {
-  used_bytes.fetch_sub(static_cast<int64_t>(malloc_usable_size(ptr)),
-                       std::memory_order_relaxed);
+  used_bytes.fetch_sub(static_cast<int64_t>(malloc_usable_size(ptr)), std::memory_order_relaxed);
 }
 
 void* Allocate(size_t size) {

@@ -31,7 +31,8 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-// Holds a T or the Status that explains why there is none. status() is ok exactly when a value is held.
+// Holds a T or the Status that explains why there is none. status() is ok exactly when a value is
+// held.
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:

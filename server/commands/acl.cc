@@ -1,10 +1,9 @@
 #include "server/commands/acl.h"
 
-#include <strings.h>
-
 #include <algorithm>
 #include <cctype>
 
+#include "server/base/ascii_case.h"
 #include "server/commands/command_table.h"
 #include "server/commands/errors.h"
 #include "server/commands/sha256.h"
@@ -18,10 +17,6 @@ constexpr std::string_view kNoSuchPassword =
 constexpr std::string_view kBadHash =
     "The password hash must be exactly 64 characters and contain only lowercase hexadecimal "
     "characters";
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 // Compares every byte whatever the first difference, so the time taken says nothing about how
 // much of a password hash matched.
@@ -161,18 +156,18 @@ bool Acl::MergeSelectorRules(std::span<const std::string_view> rules,
 
 base::Status Acl::ApplyRule(AclUser& user, std::string_view rule) const {
   if (rule.empty()) return base::Status::Ok();
-  if (EqualsNoCase(rule, "on")) {
+  if (base::EqualsIgnoreCase(rule, "on")) {
     user.enabled = true;
-  } else if (EqualsNoCase(rule, "off")) {
+  } else if (base::EqualsIgnoreCase(rule, "off")) {
     user.enabled = false;
-  } else if (EqualsNoCase(rule, "skip-sanitize-payload")) {
+  } else if (base::EqualsIgnoreCase(rule, "skip-sanitize-payload")) {
     user.sanitize_payload = AclSanitizePayload::kSkip;
-  } else if (EqualsNoCase(rule, "sanitize-payload")) {
+  } else if (base::EqualsIgnoreCase(rule, "sanitize-payload")) {
     user.sanitize_payload = AclSanitizePayload::kSanitize;
-  } else if (EqualsNoCase(rule, "nopass")) {
+  } else if (base::EqualsIgnoreCase(rule, "nopass")) {
     user.nopass = true;
     user.password_hashes.clear();
-  } else if (EqualsNoCase(rule, "resetpass")) {
+  } else if (base::EqualsIgnoreCase(rule, "resetpass")) {
     user.nopass = false;
     user.password_hashes.clear();
   } else if (rule[0] == '>' || rule[0] == '#') {
@@ -212,9 +207,9 @@ base::Status Acl::ApplyRule(AclUser& user, std::string_view rule) const {
       if (!status.ok()) return status;
     }
     user.selectors.push_back(std::move(selector));
-  } else if (EqualsNoCase(rule, "clearselectors")) {
+  } else if (base::EqualsIgnoreCase(rule, "clearselectors")) {
     user.selectors.clear();
-  } else if (EqualsNoCase(rule, "reset")) {
+  } else if (base::EqualsIgnoreCase(rule, "reset")) {
     user.nopass = false;
     user.password_hashes.clear();
     user.enabled = false;

@@ -1,10 +1,9 @@
 // ACL commands: SETUSER, GETUSER, DELUSER, LIST, USERS, WHOAMI, CAT, GENPASS, LOG, DRYRUN, LOAD,
 // SAVE, HELP, with Redis 7.0's replies.
 
-#include <strings.h>
-
 #include <random>
 
+#include "server/base/ascii_case.h"
 #include "server/base/number_parse.h"
 #include "server/commands/command_table.h"
 #include "server/commands/context.h"
@@ -19,10 +18,6 @@ constexpr std::string_view kNoAclFile =
     "via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis "
     "configuration file set) in order to store users in the Redis configuration.";
 constexpr int64_t kGenpassMaxBits = 4096;
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 void SubcommandSyntax(Context& ctx) { ctx.Error(errors::SubcommandSyntax("acl", ctx.argv[1])); }
 
@@ -113,7 +108,7 @@ void AclCat(Context& ctx) {
   }
   uint64_t bit = 0;
   for (const AclCategoryName& c : categories) {
-    if (EqualsNoCase(c.name, ctx.argv[2])) bit = c.bit;
+    if (base::EqualsIgnoreCase(c.name, ctx.argv[2])) bit = c.bit;
   }
   if (bit == 0) {
     return ctx.Error("ERR Unknown category '" + std::string(ctx.argv[2].substr(0, 128)) + "'");
@@ -157,7 +152,7 @@ void AclLogReply(Context& ctx) {
   AclLog& log = ctx.server.acl.log();
   int64_t count = 10;
   if (ctx.argv.size() == 3) {
-    if (EqualsNoCase(ctx.argv[2], "reset")) {
+    if (base::EqualsIgnoreCase(ctx.argv[2], "reset")) {
       log.Reset();
       return ctx.reply().SimpleString("OK");
     }

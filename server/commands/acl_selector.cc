@@ -1,10 +1,9 @@
 #include "server/commands/acl_selector.h"
 
-#include <strings.h>
-
 #include <cctype>
 #include <climits>
 
+#include "server/base/ascii_case.h"
 #include "server/base/glob.h"
 #include "server/commands/command_table.h"
 
@@ -25,10 +24,6 @@ constexpr std::string_view kSubcommandFirstArg =
 
 base::Status Fail(std::string_view reason) {
   return base::Status::InvalidArgument(std::string(reason));
-}
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
 // Patterns must not contain blanks or NULs, so that ACL LIST lines split back into the same rules.
@@ -72,16 +67,16 @@ uint8_t NeededKeyPermissions(std::string_view key_flags) {
 uint8_t NeededKeyPermissions(const CommandSpec& spec, std::span<const std::string_view> argv) {
   if (spec.full_name == "set") {
     for (size_t i = 3; i < argv.size(); ++i) {
-      if (EqualsNoCase(argv[i], "get")) return kAclKeyReadWrite;
+      if (base::EqualsIgnoreCase(argv[i], "get")) return kAclKeyReadWrite;
     }
     return kAclKeyWrite;
   }
   if (spec.full_name == "bitfield") {
     for (size_t i = 2; i < argv.size(); ++i) {
       size_t left = argv.size() - i - 1;
-      if (EqualsNoCase(argv[i], "get") && left >= 2) {
+      if (base::EqualsIgnoreCase(argv[i], "get") && left >= 2) {
         i += 2;
-      } else if (EqualsNoCase(argv[i], "overflow") && left >= 1) {
+      } else if (base::EqualsIgnoreCase(argv[i], "overflow") && left >= 1) {
         i += 1;
       } else {
         return kAclKeyReadWrite;  // a write, or a syntax error: assume a write
@@ -105,7 +100,7 @@ void AppendKeyPattern(const AclKeyPattern& p, std::string* out) {
 
 std::optional<uint64_t> CategoryBit(std::string_view name) {
   for (const AclCategoryName& c : AclCategoryNames()) {
-    if (EqualsNoCase(c.name, name)) return c.bit;
+    if (base::EqualsIgnoreCase(c.name, name)) return c.bit;
   }
   return std::nullopt;
 }
@@ -116,21 +111,21 @@ AclSelector::AclSelector(const CommandTable& table, bool all_channels)
     : table_(&table), allowed_(table.id_count(), false), all_channels_(all_channels) {}
 
 base::Status AclSelector::Apply(std::string_view rule) {
-  if (EqualsNoCase(rule, "allkeys") || rule == "~*") {
+  if (base::EqualsIgnoreCase(rule, "allkeys") || rule == "~*") {
     all_keys_ = true;
     key_patterns_.clear();
-  } else if (EqualsNoCase(rule, "resetkeys")) {
+  } else if (base::EqualsIgnoreCase(rule, "resetkeys")) {
     all_keys_ = false;
     key_patterns_.clear();
-  } else if (EqualsNoCase(rule, "allchannels") || rule == "&*") {
+  } else if (base::EqualsIgnoreCase(rule, "allchannels") || rule == "&*") {
     all_channels_ = true;
     channel_patterns_.clear();
-  } else if (EqualsNoCase(rule, "resetchannels")) {
+  } else if (base::EqualsIgnoreCase(rule, "resetchannels")) {
     all_channels_ = false;
     channel_patterns_.clear();
-  } else if (EqualsNoCase(rule, "allcommands") || EqualsNoCase(rule, "+@all")) {
+  } else if (base::EqualsIgnoreCase(rule, "allcommands") || base::EqualsIgnoreCase(rule, "+@all")) {
     SetAllCommands(true);
-  } else if (EqualsNoCase(rule, "nocommands") || EqualsNoCase(rule, "-@all")) {
+  } else if (base::EqualsIgnoreCase(rule, "nocommands") || base::EqualsIgnoreCase(rule, "-@all")) {
     SetAllCommands(false);
   } else if (rule.starts_with('~') || rule.starts_with('%')) {
     return ApplyKeyPattern(rule);
@@ -172,7 +167,7 @@ base::Status AclSelector::ApplyCommandRule(std::string_view rule) {
   }
   std::vector<std::string>& args = first_args_[spec->id];
   for (const std::string& existing : args) {
-    if (EqualsNoCase(existing, arg)) return base::Status::Ok();
+    if (base::EqualsIgnoreCase(existing, arg)) return base::Status::Ok();
   }
   args.emplace_back(arg);
   return base::Status::Ok();
@@ -257,7 +252,8 @@ std::optional<AclDenial> AclSelector::Check(const CommandSpec& spec,
     auto it = first_args_.find(spec.id);
     bool first_arg_ok = false;
     if (it != first_args_.end() && argv.size() >= 2) {
-      for (const std::string& arg : it->second) first_arg_ok |= EqualsNoCase(arg, argv[1]);
+      for (const std::string& arg : it->second)
+        first_arg_ok |= base::EqualsIgnoreCase(arg, argv[1]);
     }
     if (!first_arg_ok) return AclDenial{AclDenialReason::kCommand};
   }

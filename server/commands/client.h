@@ -48,7 +48,10 @@ enum ClientFlag : uint32_t {
 class Client {
  public:
   Client(uint64_t id, ClientConnection* connection, std::string* output, int64_t now_ms)
-      : id_(id), connection_(connection), reply_(*output), created_ms_(now_ms),
+      : id_(id),
+        connection_(connection),
+        reply_(*output),
+        created_ms_(now_ms),
         last_interaction_ms_(now_ms) {}
 
   uint64_t id() const { return id_; }

@@ -1,14 +1,13 @@
 // The CLIENT command family: ID, SETNAME, GETNAME, LIST, INFO, KILL, PAUSE, UNPAUSE, REPLY,
 // NO-EVICT, GETREDIR, TRACKINGINFO and HELP.
 
-#include <strings.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "server/base/ascii_case.h"
 #include "server/base/number_parse.h"
 #include "server/commands/acl.h"
 #include "server/commands/client_info.h"
@@ -20,18 +19,15 @@
 namespace tandem::commands {
 namespace {
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
 // The TYPE of CLIENT LIST and CLIENT KILL.
 enum class ClientType { kNormal, kReplica, kMaster, kPubsub };
 
 std::optional<ClientType> ParseClientType(std::string_view name) {
-  if (EqualsNoCase(name, "normal")) return ClientType::kNormal;
-  if (EqualsNoCase(name, "replica") || EqualsNoCase(name, "slave")) return ClientType::kReplica;
-  if (EqualsNoCase(name, "master")) return ClientType::kMaster;
-  if (EqualsNoCase(name, "pubsub")) return ClientType::kPubsub;
+  if (base::EqualsIgnoreCase(name, "normal")) return ClientType::kNormal;
+  if (base::EqualsIgnoreCase(name, "replica") || base::EqualsIgnoreCase(name, "slave"))
+    return ClientType::kReplica;
+  if (base::EqualsIgnoreCase(name, "master")) return ClientType::kMaster;
+  if (base::EqualsIgnoreCase(name, "pubsub")) return ClientType::kPubsub;
   return std::nullopt;
 }
 
@@ -69,13 +65,13 @@ void List(Context& ctx) {
   size_t argc = ctx.argv.size();
   if (argc == 2) {
     for (const auto& [id, client] : ctx.server.clients) AppendClientLine(ctx, *client, &text);
-  } else if (argc == 4 && EqualsNoCase(ctx.argv[2], "type")) {
+  } else if (argc == 4 && base::EqualsIgnoreCase(ctx.argv[2], "type")) {
     std::optional<ClientType> type = ParseClientType(ctx.argv[3]);
     if (!type) return ctx.Error(errors::UnknownClientType(ctx.argv[3]));
     for (const auto& [id, client] : ctx.server.clients) {
       if (TypeOf(*client) == *type) AppendClientLine(ctx, *client, &text);
     }
-  } else if (argc > 3 && EqualsNoCase(ctx.argv[2], "id")) {
+  } else if (argc > 3 && base::EqualsIgnoreCase(ctx.argv[2], "id")) {
     // Listed in the order asked for; every id is checked before anything is listed.
     std::vector<int64_t> ids;
     for (size_t i = 3; i < argc; ++i) {
@@ -144,32 +140,32 @@ bool ParseKillFilter(Context& ctx, KillFilter* filter) {
   for (size_t i = 2; i < ctx.argv.size(); i += 2) {
     std::string_view option = ctx.argv[i];
     std::string_view value = ctx.argv[i + 1];
-    if (EqualsNoCase(option, "id")) {
+    if (base::EqualsIgnoreCase(option, "id")) {
       auto id = base::ParseInt64(value);
       if (!id || *id <= 0) {
         ctx.Error(errors::kClientIdNotPositive);
         return false;
       }
       filter->id = static_cast<uint64_t>(*id);
-    } else if (EqualsNoCase(option, "type")) {
+    } else if (base::EqualsIgnoreCase(option, "type")) {
       filter->type = ParseClientType(value);
       if (!filter->type) {
         ctx.Error(errors::UnknownClientType(value));
         return false;
       }
-    } else if (EqualsNoCase(option, "user")) {
+    } else if (base::EqualsIgnoreCase(option, "user")) {
       filter->user = ctx.server.acl.Find(value);
       if (filter->user == nullptr) {
         ctx.Error(errors::NoSuchUser(value));
         return false;
       }
-    } else if (EqualsNoCase(option, "addr")) {
+    } else if (base::EqualsIgnoreCase(option, "addr")) {
       filter->addr = value;
-    } else if (EqualsNoCase(option, "laddr")) {
+    } else if (base::EqualsIgnoreCase(option, "laddr")) {
       filter->laddr = value;
-    } else if (EqualsNoCase(option, "skipme") &&
-               (EqualsNoCase(value, "yes") || EqualsNoCase(value, "no"))) {
-      filter->skip_me = EqualsNoCase(value, "yes");
+    } else if (base::EqualsIgnoreCase(option, "skipme") &&
+               (base::EqualsIgnoreCase(value, "yes") || base::EqualsIgnoreCase(value, "no"))) {
+      filter->skip_me = base::EqualsIgnoreCase(value, "yes");
     } else {
       ctx.Error(errors::kSyntax);
       return false;
@@ -201,9 +197,9 @@ void Pause(Context& ctx) {
   if (*timeout > INT64_MAX - ctx.now_ms) return ctx.Error(errors::kTimeoutOutOfRange);
   PauseMode mode = PauseMode::kAll;
   if (ctx.argv.size() == 4) {
-    if (EqualsNoCase(ctx.argv[3], "write")) {
+    if (base::EqualsIgnoreCase(ctx.argv[3], "write")) {
       mode = PauseMode::kWrite;
-    } else if (!EqualsNoCase(ctx.argv[3], "all")) {
+    } else if (!base::EqualsIgnoreCase(ctx.argv[3], "all")) {
       return ctx.Error(errors::kPauseMode);
     }
   }
@@ -228,12 +224,12 @@ void Unpause(Context& ctx) {
 void Reply(Context& ctx) {
   std::string_view mode = ctx.argv[2];
   uint32_t& flags = ctx.client.flags;
-  if (EqualsNoCase(mode, "on")) {
+  if (base::EqualsIgnoreCase(mode, "on")) {
     flags &= ~(kClientReplyOff | kClientReplySkip | kClientReplySkipNext);
     ctx.reply().SimpleString("OK");
-  } else if (EqualsNoCase(mode, "off")) {
+  } else if (base::EqualsIgnoreCase(mode, "off")) {
     flags |= kClientReplyOff;
-  } else if (EqualsNoCase(mode, "skip")) {
+  } else if (base::EqualsIgnoreCase(mode, "skip")) {
     if (!(flags & kClientReplyOff)) flags |= kClientReplySkipNext;
   } else {
     ctx.Error(errors::kSyntax);
@@ -242,9 +238,9 @@ void Reply(Context& ctx) {
 
 void NoEvict(Context& ctx) {
   std::string_view mode = ctx.argv[2];
-  if (EqualsNoCase(mode, "on")) {
+  if (base::EqualsIgnoreCase(mode, "on")) {
     ctx.client.flags |= kClientNoEvict;
-  } else if (EqualsNoCase(mode, "off")) {
+  } else if (base::EqualsIgnoreCase(mode, "off")) {
     ctx.client.flags &= ~kClientNoEvict;
   } else {
     return ctx.Error(errors::kSyntax);

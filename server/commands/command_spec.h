@@ -15,22 +15,22 @@ using Handler = void (*)(Context& ctx);
 
 // Command flags, named as COMMAND INFO prints them.
 enum CommandFlag : uint32_t {
-  kWrite = 1u << 0,        // "write": modifies the keyspace
-  kReadonly = 1u << 1,     // "readonly": reads keys only
-  kDenyOom = 1u << 2,      // "denyoom": refused when over maxmemory
-  kAdmin = 1u << 3,        // "admin"
-  kPubsub = 1u << 4,       // "pubsub"
-  kNoScript = 1u << 5,     // "noscript": not from Lua
-  kBlocking = 1u << 6,     // "blocking": may block the client
-  kLoading = 1u << 7,      // "loading": allowed while loading data
-  kStale = 1u << 8,        // "stale": allowed on a replica with a broken link
-  kSkipMonitor = 1u << 9,  // "skip_monitor": not shown to MONITOR
-  kSkipSlowlog = 1u << 10, // "skip_slowlog": not logged in the slowlog
-  kFast = 1u << 11,        // "fast": O(1) or O(log N)
-  kNoAuth = 1u << 12,      // "no_auth": allowed before authentication
-  kMayReplicate = 1u << 13,// "may_replicate"
-  kNoMulti = 1u << 14,     // "no_multi": refused inside MULTI
-  kAllowBusy = 1u << 15,   // "allow_busy": allowed while a script runs
+  kWrite = 1u << 0,          // "write": modifies the keyspace
+  kReadonly = 1u << 1,       // "readonly": reads keys only
+  kDenyOom = 1u << 2,        // "denyoom": refused when over maxmemory
+  kAdmin = 1u << 3,          // "admin"
+  kPubsub = 1u << 4,         // "pubsub"
+  kNoScript = 1u << 5,       // "noscript": not from Lua
+  kBlocking = 1u << 6,       // "blocking": may block the client
+  kLoading = 1u << 7,        // "loading": allowed while loading data
+  kStale = 1u << 8,          // "stale": allowed on a replica with a broken link
+  kSkipMonitor = 1u << 9,    // "skip_monitor": not shown to MONITOR
+  kSkipSlowlog = 1u << 10,   // "skip_slowlog": not logged in the slowlog
+  kFast = 1u << 11,          // "fast": O(1) or O(log N)
+  kNoAuth = 1u << 12,        // "no_auth": allowed before authentication
+  kMayReplicate = 1u << 13,  // "may_replicate"
+  kNoMulti = 1u << 14,       // "no_multi": refused inside MULTI
+  kAllowBusy = 1u << 15,     // "allow_busy": allowed while a script runs
 };
 
 // ACL categories, named "@<name>" (see acl_categories.cc for the names and order).

@@ -1,7 +1,6 @@
 // Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET.
 
-#include <strings.h>
-
+#include "server/base/ascii_case.h"
 #include "server/base/number_parse.h"
 #include "server/commands/acl.h"
 #include "server/commands/client_info.h"
@@ -12,10 +11,6 @@
 
 namespace tandem::commands {
 namespace {
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 void Ping(Context& ctx) {
   if (ctx.argv.size() > 2) return ctx.Error(errors::WrongArity("ping"));
@@ -90,12 +85,12 @@ void Hello(Context& ctx) {
   bool has_auth = false, has_name = false;
   for (; i < ctx.argv.size(); ++i) {
     size_t left = ctx.argv.size() - i - 1;
-    if (EqualsNoCase(ctx.argv[i], "auth") && left >= 2) {
+    if (base::EqualsIgnoreCase(ctx.argv[i], "auth") && left >= 2) {
       has_auth = true;
       user = ctx.argv[i + 1];
       pass = ctx.argv[i + 2];
       i += 2;
-    } else if (EqualsNoCase(ctx.argv[i], "setname") && left >= 1) {
+    } else if (base::EqualsIgnoreCase(ctx.argv[i], "setname") && left >= 1) {
       has_name = true;
       name = ctx.argv[++i];
     } else {
@@ -152,18 +147,18 @@ void RegisterConnectionCommands(CommandTable& table) {
   constexpr uint32_t kConn = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy;
   table.Register({
       {"ping", -1, kFast, 0, 0, 0, kAclConnection, Ping, "connection", "Ping the server", "1.0.0"},
-      {"echo", 2, kFast, 0, 0, 0, kAclConnection, Echo, "connection",
-       "Echo the given string", "1.0.0"},
+      {"echo", 2, kFast, 0, 0, 0, kAclConnection, Echo, "connection", "Echo the given string",
+       "1.0.0"},
       {"quit", -1, kConn, 0, 0, 0, kAclConnection, Quit, "connection", "Close the connection",
        "1.0.0"},
       {"select", 2, kLoading | kStale | kFast, 0, 0, 0, kAclConnection, Select, "connection",
        "Change the selected database for the current connection", "1.0.0"},
-      {"auth", -2, kConn, 0, 0, 0, kAclConnection, Auth, "connection",
-       "Authenticate to the server", "1.0.0"},
+      {"auth", -2, kConn, 0, 0, 0, kAclConnection, Auth, "connection", "Authenticate to the server",
+       "1.0.0"},
       {"hello", -1, kConn, 0, 0, 0, kAclConnection, Hello, "connection", "Handshake with Redis",
        "6.0.0"},
-      {"reset", 1, kConn, 0, 0, 0, kAclConnection, Reset, "connection",
-       "Reset the connection", "6.2.0"},
+      {"reset", 1, kConn, 0, 0, 0, kAclConnection, Reset, "connection", "Reset the connection",
+       "6.2.0"},
   });
 }
 

@@ -58,8 +58,7 @@ const CommandSpec* Dispatcher::Resolve(Client& client, std::span<const std::stri
     return nullptr;
   }
   // As Redis: authentication is needed only while the default user has a password (or is off).
-  if (!client.authenticated && !(spec->flags & kNoAuth) &&
-      !server_.acl.DefaultUserNeedsNoAuth()) {
+  if (!client.authenticated && !(spec->flags & kNoAuth) && !server_.acl.DefaultUserNeedsNoAuth()) {
     Reject(client, spec, errors::kNoAuth);
     return nullptr;
   }
@@ -88,9 +87,12 @@ void Dispatcher::LogDenial(Client& client, const CommandSpec& spec,
 
 bool Dispatcher::MustWaitForPause(const CommandSpec& spec) const {
   switch (server_.pause_mode) {
-    case PauseMode::kOff: return false;
-    case PauseMode::kAll: return true;
-    case PauseMode::kWrite: return (spec.flags & (kWrite | kMayReplicate)) != 0;
+    case PauseMode::kOff:
+      return false;
+    case PauseMode::kAll:
+      return true;
+    case PauseMode::kWrite:
+      return (spec.flags & (kWrite | kMayReplicate)) != 0;
   }
   return false;
 }
@@ -136,8 +138,7 @@ void Dispatcher::AfterCall(Client& client, const CommandSpec& spec,
   client.last_command = spec.full_name;
 
   int64_t threshold = server_.settings.slowlog_log_slower_than;
-  bool to_slowlog =
-      threshold >= 0 && duration_us >= threshold && !(spec.flags & kSkipSlowlog);
+  bool to_slowlog = threshold >= 0 && duration_us >= threshold && !(spec.flags & kSkipSlowlog);
   bool to_monitors = !server_.monitors.empty() && !(spec.flags & (kSkipMonitor | kAdmin));
   if (!to_slowlog && !to_monitors) return;
   std::vector<std::string_view> shown = RedactSecrets(argv);

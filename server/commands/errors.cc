@@ -45,8 +45,7 @@ std::string NoSuchUser(std::string_view name) {
 }
 
 std::string NoPermCommand(std::string_view full_name) {
-  return "NOPERM this user has no permissions to run the '" + std::string(full_name) +
-         "' command";
+  return "NOPERM this user has no permissions to run the '" + std::string(full_name) + "' command";
 }
 
 std::string InvalidExpire(std::string_view command) {

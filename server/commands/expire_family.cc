@@ -1,11 +1,10 @@
 // Key expiry commands: EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT, TTL, PTTL, EXPIRETIME, PEXPIRETIME
 // and PERSIST. Expire times are absolute Unix times in ms (Entry::expire_ms).
 
-#include <strings.h>
-
 #include <climits>
 #include <string_view>
 
+#include "server/base/ascii_case.h"
 #include "server/base/number_parse.h"
 #include "server/commands/command_table.h"
 #include "server/commands/context.h"
@@ -13,10 +12,6 @@
 
 namespace tandem::commands {
 namespace {
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 // EXPIRE's conditions: NX (no TTL yet), XX (has a TTL), GT/LT (new time later/earlier than the
 // current one; a key without a TTL counts as expiring never).
@@ -28,13 +23,13 @@ struct ExpireConditions {
 bool ParseConditions(Context& ctx, ExpireConditions* c) {
   for (size_t i = 3; i < ctx.argv.size(); ++i) {
     std::string_view a = ctx.argv[i];
-    if (EqualsNoCase(a, "nx")) {
+    if (base::EqualsIgnoreCase(a, "nx")) {
       c->nx = true;
-    } else if (EqualsNoCase(a, "xx")) {
+    } else if (base::EqualsIgnoreCase(a, "xx")) {
       c->xx = true;
-    } else if (EqualsNoCase(a, "gt")) {
+    } else if (base::EqualsIgnoreCase(a, "gt")) {
       c->gt = true;
-    } else if (EqualsNoCase(a, "lt")) {
+    } else if (base::EqualsIgnoreCase(a, "lt")) {
       c->lt = true;
     } else {
       ctx.Error(errors::UnsupportedOption(a));

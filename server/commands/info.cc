@@ -1,6 +1,5 @@
 #include "server/commands/info.h"
 
-#include <strings.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -11,6 +10,7 @@
 #include <fstream>
 #include <type_traits>
 
+#include "server/base/ascii_case.h"
 #include "server/base/memory.h"
 #include "server/commands/version.h"
 
@@ -383,10 +383,6 @@ constexpr std::array<Section, 13> kSections{{
     {"keyspace", "Keyspace", true, KeyspaceSection},
 }};
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
 }  // namespace
 
 void UpdateMemoryPeak(ServerState& server) {
@@ -398,10 +394,11 @@ std::string BuildInfo(ServerState& server, std::span<const std::string_view> arg
   std::array<bool, kSections.size()> selected{};
   static constexpr std::string_view kDefault[] = {"default"};
   for (std::string_view arg : args.empty() ? std::span<const std::string_view>(kDefault) : args) {
-    bool all = EqualsNoCase(arg, "all") || EqualsNoCase(arg, "everything");
-    bool by_default = EqualsNoCase(arg, "default");
+    bool all = base::EqualsIgnoreCase(arg, "all") || base::EqualsIgnoreCase(arg, "everything");
+    bool by_default = base::EqualsIgnoreCase(arg, "default");
     for (size_t i = 0; i < kSections.size(); ++i) {
-      if (all || (by_default && kSections[i].in_default) || EqualsNoCase(arg, kSections[i].name))
+      if (all || (by_default && kSections[i].in_default) ||
+          base::EqualsIgnoreCase(arg, kSections[i].name))
         selected[i] = true;
     }
   }

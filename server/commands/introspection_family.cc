@@ -1,8 +1,6 @@
 // COMMAND and its subcommands (COUNT, LIST, INFO, DOCS, GETKEYS, GETKEYSANDFLAGS, HELP), generated
 // from the command table's rows in Redis 7.0's reply layout.
 
-#include <strings.h>
-
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -12,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "server/base/ascii_case.h"
 #include "server/base/glob.h"
 #include "server/commands/command_table.h"
 #include "server/commands/context.h"
@@ -20,10 +19,6 @@
 
 namespace tandem::commands {
 namespace {
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 // ---- COMMAND DOCS details the rows do not carry -----------------------------------------------
 
@@ -413,13 +408,13 @@ void GetKeysAndFlags(Context& ctx) {
 void List(Context& ctx) {
   enum class Filter { kNone, kModule, kCategory, kPattern } filter = Filter::kNone;
   std::string_view value;
-  if (ctx.argv.size() == 5 && EqualsNoCase(ctx.argv[2], "filterby")) {
+  if (ctx.argv.size() == 5 && base::EqualsIgnoreCase(ctx.argv[2], "filterby")) {
     value = ctx.argv[4];
-    if (EqualsNoCase(ctx.argv[3], "module")) {
+    if (base::EqualsIgnoreCase(ctx.argv[3], "module")) {
       filter = Filter::kModule;
-    } else if (EqualsNoCase(ctx.argv[3], "aclcat")) {
+    } else if (base::EqualsIgnoreCase(ctx.argv[3], "aclcat")) {
       filter = Filter::kCategory;
-    } else if (EqualsNoCase(ctx.argv[3], "pattern")) {
+    } else if (base::EqualsIgnoreCase(ctx.argv[3], "pattern")) {
       filter = Filter::kPattern;
     } else {
       return ctx.Error(errors::kSyntax);
@@ -430,7 +425,7 @@ void List(Context& ctx) {
   uint64_t category = 0;
   if (filter == Filter::kCategory) {
     for (const AclCategoryName& c : AclCategoryNames()) {
-      if (EqualsNoCase(c.name, value)) category = c.bit;
+      if (base::EqualsIgnoreCase(c.name, value)) category = c.bit;
     }
   }
   auto matches = [&](const CommandSpec& spec) {

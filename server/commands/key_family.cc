@@ -1,14 +1,13 @@
 // Generic key commands: DEL, UNLINK, EXISTS, TYPE, TOUCH, KEYS, SCAN, RANDOMKEY, RENAME, RENAMENX,
 // COPY, MOVE, SWAPDB and OBJECT. The TTL commands live in expire_family.cc.
 
-#include <strings.h>
-
 #include <charconv>
 #include <climits>
 #include <optional>
 #include <string_view>
 #include <vector>
 
+#include "server/base/ascii_case.h"
 #include "server/base/glob.h"
 #include "server/base/number_parse.h"
 #include "server/commands/command_table.h"
@@ -19,10 +18,6 @@
 
 namespace tandem::commands {
 namespace {
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 // --- DEL / UNLINK / EXISTS / TYPE / TOUCH ----------------------------------------------------
 
@@ -101,18 +96,18 @@ bool ParseScanOptions(Context& ctx, ScanOptions* opt) {
     std::string_view error = errors::kSyntax;
     if (i + 1 < ctx.argv.size()) {
       std::string_view value = ctx.argv[i + 1];
-      if (EqualsNoCase(name, "count")) {
+      if (base::EqualsIgnoreCase(name, "count")) {
         auto n = base::ParseInt64(value);
         if (n && *n >= 1) {
           opt->count = *n;
           continue;
         }
         if (!n) error = errors::kNotInteger;
-      } else if (EqualsNoCase(name, "match")) {
+      } else if (base::EqualsIgnoreCase(name, "match")) {
         opt->pattern = value;
         opt->has_pattern = value != "*";
         continue;
-      } else if (EqualsNoCase(name, "type")) {
+      } else if (base::EqualsIgnoreCase(name, "type")) {
         opt->type = value;
         opt->has_type = true;
         continue;
@@ -149,7 +144,7 @@ void Scan(Context& ctx) {
       ctx.Find(e->key());  // deletes it as an expiry
       continue;
     }
-    if (opt.has_type && !EqualsNoCase(opt.type, store::TypeName(e->type()))) continue;
+    if (opt.has_type && !base::EqualsIgnoreCase(opt.type, store::TypeName(e->type()))) continue;
     found[kept++] = e;
   }
 
@@ -229,9 +224,9 @@ void Copy(Context& ctx) {
   int target = ctx.db_index();
   bool replace = false;
   for (size_t i = 3; i < ctx.argv.size(); ++i) {
-    if (EqualsNoCase(ctx.argv[i], "replace")) {
+    if (base::EqualsIgnoreCase(ctx.argv[i], "replace")) {
       replace = true;
-    } else if (EqualsNoCase(ctx.argv[i], "db") && i + 1 < ctx.argv.size()) {
+    } else if (base::EqualsIgnoreCase(ctx.argv[i], "db") && i + 1 < ctx.argv.size()) {
       target = ParseDbIndex(ctx, ctx.argv[++i]);
       if (target < 0) return;
     } else {

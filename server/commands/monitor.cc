@@ -1,10 +1,9 @@
 #include "server/commands/monitor.h"
 
-#include <strings.h>
-
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
+
+#include "server/base/ascii_case.h"
 
 namespace tandem::commands {
 
@@ -12,13 +11,27 @@ void AppendQuoted(std::string* out, std::string_view s) {
   out->push_back('"');
   for (unsigned char c : s) {
     switch (c) {
-      case '\\': out->append("\\\\"); break;
-      case '"': out->append("\\\""); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\a': out->append("\\a"); break;
-      case '\b': out->append("\\b"); break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\a':
+        out->append("\\a");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
       default:
         if (c >= 0x20 && c < 0x7f) {
           out->push_back(static_cast<char>(c));
@@ -34,9 +47,7 @@ void AppendQuoted(std::string* out, std::string_view s) {
 
 std::vector<std::string_view> RedactSecrets(std::span<const std::string_view> argv) {
   constexpr std::string_view kRedacted = "(redacted)";
-  auto is = [](std::string_view a, const char* b) {
-    return a.size() == std::strlen(b) && strncasecmp(a.data(), b, a.size()) == 0;
-  };
+  auto is = [](std::string_view a, std::string_view b) { return base::EqualsIgnoreCase(a, b); };
   std::vector<std::string_view> out(argv.begin(), argv.end());
   if (is(out[0], "auth")) {
     std::fill(out.begin() + 1, out.end(), kRedacted);

@@ -1,7 +1,5 @@
 // Server commands: INFO, DBSIZE, FLUSHDB, FLUSHALL, TIME, SHUTDOWN, MONITOR, SLOWLOG and DEBUG.
 
-#include <strings.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -9,6 +7,7 @@
 #include <string>
 #include <thread>
 
+#include "server/base/ascii_case.h"
 #include "server/base/number_parse.h"
 #include "server/commands/command_table.h"
 #include "server/commands/context.h"
@@ -20,10 +19,6 @@
 namespace tandem::commands {
 namespace {
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
 void Info(Context& ctx) { ctx.reply().Verbatim(BuildInfo(ctx.server, ctx.argv.subspan(1))); }
 
 void DbSize(Context& ctx) { ctx.reply().Integer(static_cast<int64_t>(ctx.db().size())); }
@@ -32,8 +27,8 @@ void DbSize(Context& ctx) { ctx.reply().Integer(static_cast<int64_t>(ctx.db().si
 // returns false when the option is wrong.
 bool ParseFlushMode(Context& ctx) {
   if (ctx.argv.size() == 1) return true;
-  if (ctx.argv.size() == 2 &&
-      (EqualsNoCase(ctx.argv[1], "async") || EqualsNoCase(ctx.argv[1], "sync"))) {
+  if (ctx.argv.size() == 2 && (base::EqualsIgnoreCase(ctx.argv[1], "async") ||
+                               base::EqualsIgnoreCase(ctx.argv[1], "sync"))) {
     return true;
   }
   ctx.Error(errors::kSyntax);
@@ -75,13 +70,13 @@ void Shutdown(Context& ctx) {
   bool nosave = false, save = false, abort = false;
   for (size_t i = 1; i < ctx.argv.size(); ++i) {
     std::string_view a = ctx.argv[i];
-    if (EqualsNoCase(a, "nosave")) {
+    if (base::EqualsIgnoreCase(a, "nosave")) {
       nosave = true;
-    } else if (EqualsNoCase(a, "save")) {
+    } else if (base::EqualsIgnoreCase(a, "save")) {
       save = true;
-    } else if (EqualsNoCase(a, "abort")) {
+    } else if (base::EqualsIgnoreCase(a, "abort")) {
       abort = true;
-    } else if (!EqualsNoCase(a, "now") && !EqualsNoCase(a, "force")) {
+    } else if (!base::EqualsIgnoreCase(a, "now") && !base::EqualsIgnoreCase(a, "force")) {
       return ctx.Error(errors::kSyntax);
     }
   }
@@ -151,8 +146,8 @@ void SlowlogHelp(Context& ctx) {
 // enable-debug-command: "yes", "no", or "local" (only from a loopback peer).
 bool DebugAllowed(Context& ctx) {
   const std::string& mode = ctx.server.config.GetString("enable-debug-command");
-  if (EqualsNoCase(mode, "yes")) return true;
-  if (!EqualsNoCase(mode, "local")) return false;
+  if (base::EqualsIgnoreCase(mode, "yes")) return true;
+  if (!base::EqualsIgnoreCase(mode, "local")) return false;
   std::string peer = ctx.client.connection().PeerAddress();
   std::string_view ip(peer);
   ip = ip.substr(0, ip.rfind(':'));
@@ -236,10 +231,11 @@ void Debug(Context& ctx) {
   if (!DebugAllowed(ctx)) return ctx.Error(errors::kDebugNotAllowed);
   std::string_view sub = ctx.argv[1];
   size_t argc = ctx.argv.size();
-  if (EqualsNoCase(sub, "help") && argc == 2) return DebugHelp(ctx);
-  if (EqualsNoCase(sub, "object") && argc == 3) return DebugObject(ctx);
-  if (EqualsNoCase(sub, "sleep") && argc == 3) return DebugSleep(ctx);
-  if (EqualsNoCase(sub, "set-active-expire") && argc == 3) return DebugSetActiveExpire(ctx);
+  if (base::EqualsIgnoreCase(sub, "help") && argc == 2) return DebugHelp(ctx);
+  if (base::EqualsIgnoreCase(sub, "object") && argc == 3) return DebugObject(ctx);
+  if (base::EqualsIgnoreCase(sub, "sleep") && argc == 3) return DebugSleep(ctx);
+  if (base::EqualsIgnoreCase(sub, "set-active-expire") && argc == 3)
+    return DebugSetActiveExpire(ctx);
   ctx.Error(errors::SubcommandSyntax("debug", sub));
 }
 

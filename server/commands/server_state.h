@@ -42,7 +42,7 @@ struct ServerStats {
   uint64_t total_writes_processed = 0;
   uint64_t dirty = 0;  // writes since start (rdb_changes_since_last_save later)
   uint64_t instantaneous_ops_per_sec = 0;
-  uint64_t used_memory_peak = 0;  // highest base::UsedMemory() seen (INFO, cron)
+  uint64_t used_memory_peak = 0;                 // highest base::UsedMemory() seen (INFO, cron)
   std::map<std::string, uint64_t> error_counts;  // errorstats, by error code ("ERR", "WRONGTYPE")
   std::vector<CommandStats> commands;            // indexed by CommandSpec::id
 };
@@ -92,7 +92,7 @@ class ServerState {
   HotSettings settings;
   ServerControl* control = nullptr;
 
-  std::string run_id;           // 40 hex chars, new at each start
+  std::string run_id;  // 40 hex chars, new at each start
   int64_t start_time_ms = 0;
   int tcp_port = 0;
   std::string executable;

@@ -10,7 +10,7 @@ constexpr size_t kMaxArgLen = 128;
 
 SlowlogEntry MakeSlowlogEntry(uint64_t id, Client& client, std::span<const std::string_view> argv,
                               int64_t unix_time, int64_t duration_us) {
-  SlowlogEntry entry{id, unix_time, duration_us, {}, client.connection().PeerAddress(),
+  SlowlogEntry entry{id,         unix_time, duration_us, {}, client.connection().PeerAddress(),
                      client.name};
   size_t kept = std::min(argv.size(), kMaxArgs);
   for (size_t i = 0; i < kept; ++i) {

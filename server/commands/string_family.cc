@@ -1,7 +1,5 @@
 // String commands: GET, SET and their variants, counters, ranges and LCS.
 
-#include <strings.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -11,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "server/base/ascii_case.h"
 #include "server/base/double_format.h"
 #include "server/base/number_parse.h"
 #include "server/commands/command_table.h"
@@ -19,10 +18,6 @@
 
 namespace tandem::commands {
 namespace {
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 // The live string under `key` for a read (counts a hit or miss, touches the access data). Null
 // when absent, and also after a WRONGTYPE reply (ctx.failed tells the two apart).
@@ -79,10 +74,10 @@ bool CheckStringLength(Context& ctx, uint64_t size, uint64_t added) {
 enum class ExpireForm { kNone, kEx, kPx, kExAt, kPxAt };
 
 ExpireForm ExpireFormOf(std::string_view word) {
-  if (EqualsNoCase(word, "ex")) return ExpireForm::kEx;
-  if (EqualsNoCase(word, "px")) return ExpireForm::kPx;
-  if (EqualsNoCase(word, "exat")) return ExpireForm::kExAt;
-  if (EqualsNoCase(word, "pxat")) return ExpireForm::kPxAt;
+  if (base::EqualsIgnoreCase(word, "ex")) return ExpireForm::kEx;
+  if (base::EqualsIgnoreCase(word, "px")) return ExpireForm::kPx;
+  if (base::EqualsIgnoreCase(word, "exat")) return ExpireForm::kExAt;
+  if (base::EqualsIgnoreCase(word, "pxat")) return ExpireForm::kPxAt;
   return ExpireForm::kNone;
 }
 
@@ -122,15 +117,15 @@ bool ParseStringOptions(Context& ctx, size_t first, bool is_set, StringOptions* 
     std::string_view a = ctx.argv[i];
     ExpireForm form = ExpireFormOf(a);
     bool no_expire = opt->expire == ExpireForm::kNone;
-    if (is_set && EqualsNoCase(a, "nx") && !opt->xx) {
+    if (is_set && base::EqualsIgnoreCase(a, "nx") && !opt->xx) {
       opt->nx = true;
-    } else if (is_set && EqualsNoCase(a, "xx") && !opt->nx) {
+    } else if (is_set && base::EqualsIgnoreCase(a, "xx") && !opt->nx) {
       opt->xx = true;
-    } else if (is_set && EqualsNoCase(a, "get")) {
+    } else if (is_set && base::EqualsIgnoreCase(a, "get")) {
       opt->get = true;
-    } else if (is_set && EqualsNoCase(a, "keepttl") && no_expire) {
+    } else if (is_set && base::EqualsIgnoreCase(a, "keepttl") && no_expire) {
       opt->keep_ttl = true;
-    } else if (!is_set && EqualsNoCase(a, "persist") && no_expire) {
+    } else if (!is_set && base::EqualsIgnoreCase(a, "persist") && no_expire) {
       opt->persist = true;
     } else if (form != ExpireForm::kNone && (no_expire || opt->expire == form) && !opt->keep_ttl &&
                !opt->persist && i + 1 < ctx.argv.size()) {
@@ -450,13 +445,13 @@ void Lcs(Context& ctx) {
   int64_t min_match_len = 0;
   for (size_t i = 3; i < ctx.argv.size(); ++i) {
     std::string_view opt = ctx.argv[i];
-    if (EqualsNoCase(opt, "idx")) {
+    if (base::EqualsIgnoreCase(opt, "idx")) {
       want_idx = true;
-    } else if (EqualsNoCase(opt, "len")) {
+    } else if (base::EqualsIgnoreCase(opt, "len")) {
       want_len = true;
-    } else if (EqualsNoCase(opt, "withmatchlen")) {
+    } else if (base::EqualsIgnoreCase(opt, "withmatchlen")) {
       with_match_len = true;
-    } else if (EqualsNoCase(opt, "minmatchlen") && i + 1 < ctx.argv.size()) {
+    } else if (base::EqualsIgnoreCase(opt, "minmatchlen") && i + 1 < ctx.argv.size()) {
       auto v = base::ParseInt64(ctx.argv[++i]);
       if (!v) return ctx.Error(errors::kNotInteger);
       min_match_len = std::max<int64_t>(*v, 0);

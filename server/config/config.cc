@@ -7,8 +7,8 @@
 #include <limits>
 #include <set>
 
+#include "server/base/ascii_case.h"
 #include "server/base/glob.h"
-#include "server/config/ascii_case.h"
 #include "server/config/config_rewrite.h"
 
 namespace tandem::config {
@@ -195,7 +195,7 @@ std::vector<std::pair<std::string, std::string>> Config::Get(
   std::vector<std::pair<std::string, std::string>> result;
   std::set<std::string> answered;  // lower-cased names already in `result`
   auto answer = [&](std::string_view name, const Directive& d) {
-    if (answered.insert(AsciiLower(name)).second) {
+    if (answered.insert(base::AsciiLower(name)).second) {
       result.emplace_back(std::string(name), values_[IndexOfDirective(d)].text);
     }
   };
@@ -237,7 +237,7 @@ Status Config::Set(const std::vector<std::pair<std::string, std::string>>& chang
       return Status::InvalidArgument("LOADING Redis is loading the dataset in memory");
     }
     // Redis registers an alias as a parameter of its own, so "x" and its alias are no repeat.
-    const std::string used(EqualsIgnoreCase(name, d->name) ? d->name : d->alias);
+    const std::string used(base::EqualsIgnoreCase(name, d->name) ? d->name : d->alias);
     for (size_t j = 0; j < targets.size(); ++j) {
       if (targets[j] == d && used_names[j] == used) return SetError(name, "duplicate parameter");
     }

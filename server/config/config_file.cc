@@ -11,7 +11,7 @@
 #include <iterator>
 #include <utility>
 
-#include "server/config/ascii_case.h"
+#include "server/base/ascii_case.h"
 
 namespace tandem::config {
 namespace {
@@ -116,7 +116,7 @@ Status ParseInto(std::string_view text, std::string_view source, OpenFiles& open
           DescribeLineError(line, "Unbalanced quotes in configuration line"));
     }
     if (args->empty()) continue;
-    args->front() = AsciiLower(args->front());
+    args->front() = base::AsciiLower(args->front());
     if (args->front() == "include" && args->size() == 2) {
       Status status = IncludeInto((*args)[1], open_files, out);
       if (!status.ok()) {
@@ -312,10 +312,10 @@ StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
         const bool name_follows = !last && args[j + 1].starts_with("--");
         // redis-server 7.0 reads a "--save" without a value as save "", and lets "--sentinel"
         // stand alone.
-        if (EqualsIgnoreCase(arg, "--save") && (name_follows || last)) {
+        if (base::EqualsIgnoreCase(arg, "--save") && (name_follows || last)) {
           text += "\"\"";
           awaiting_value = false;
-        } else if (EqualsIgnoreCase(arg, "--sentinel") && name_follows) {
+        } else if (base::EqualsIgnoreCase(arg, "--sentinel") && name_follows) {
           awaiting_value = false;
         }
       }

@@ -10,7 +10,7 @@
 #include <map>
 #include <set>
 
-#include "server/config/ascii_case.h"
+#include "server/base/ascii_case.h"
 #include "server/config/config_file.h"
 #include "server/config/directive_table.h"
 
@@ -56,7 +56,7 @@ OldFile ReadLines(std::string_view text) {
       file.lines.push_back("# ??? " + std::string(line));
       continue;
     }
-    std::string name = args->empty() ? std::string() : AsciiLower(args->front());
+    std::string name = args->empty() ? std::string() : base::AsciiLower(args->front());
     if (const Directive* d = FindDirective(name); d != nullptr) name = d->name;
     file.lines_of[name].push_back(file.lines.size());
     file.lines.emplace_back(line);

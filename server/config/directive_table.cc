@@ -6,7 +6,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "server/config/ascii_case.h"
+#include "server/base/ascii_case.h"
 
 namespace tandem::config {
 namespace {
@@ -297,7 +297,7 @@ const Directive* FindDirective(std::string_view name) {
     }
     return map;
   }();
-  const auto it = by_name->find(AsciiLower(name));
+  const auto it = by_name->find(base::AsciiLower(name));
   return it == by_name->end() ? nullptr : it->second;
 }
 

@@ -11,8 +11,8 @@
 #include <optional>
 #include <utility>
 
+#include "server/base/ascii_case.h"
 #include "server/base/number_parse.h"
-#include "server/config/ascii_case.h"
 #include "server/config/config_file.h"
 #include "server/config/keyspace_events.h"
 
@@ -46,19 +46,19 @@ std::optional<uint64_t> ParseMemory(std::string_view text) {
   while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
   const std::string_view unit = text.substr(digits);
   uint64_t multiplier;
-  if (unit.empty() || EqualsIgnoreCase(unit, "b")) {
+  if (unit.empty() || base::EqualsIgnoreCase(unit, "b")) {
     multiplier = 1;
-  } else if (EqualsIgnoreCase(unit, "k")) {
+  } else if (base::EqualsIgnoreCase(unit, "k")) {
     multiplier = 1000;
-  } else if (EqualsIgnoreCase(unit, "kb")) {
+  } else if (base::EqualsIgnoreCase(unit, "kb")) {
     multiplier = 1024;
-  } else if (EqualsIgnoreCase(unit, "m")) {
+  } else if (base::EqualsIgnoreCase(unit, "m")) {
     multiplier = 1000 * 1000;
-  } else if (EqualsIgnoreCase(unit, "mb")) {
+  } else if (base::EqualsIgnoreCase(unit, "mb")) {
     multiplier = 1024 * 1024;
-  } else if (EqualsIgnoreCase(unit, "g")) {
+  } else if (base::EqualsIgnoreCase(unit, "g")) {
     multiplier = 1000 * 1000 * 1000;
-  } else if (EqualsIgnoreCase(unit, "gb")) {
+  } else if (base::EqualsIgnoreCase(unit, "gb")) {
     multiplier = uint64_t{1024} * 1024 * 1024;
   } else {
     return std::nullopt;
@@ -175,7 +175,7 @@ StatusOr<Value> ParseEnum(const Directive& d, const std::vector<std::string>& ar
   for (const std::string& arg : args) {
     const EnumValue* match = nullptr;
     for (const EnumValue& e : d.enum_values) {
-      if (match == nullptr && EqualsIgnoreCase(arg, e.name)) match = &e;
+      if (match == nullptr && base::EqualsIgnoreCase(arg, e.name)) match = &e;
     }
     if (match == nullptr) return EnumError(d);
     value |= match->value;
@@ -298,11 +298,12 @@ StatusOr<Value> ParseOutputBufferLimits(const std::vector<std::string>& args,
   OutputBufferLimits limits = DecodeOutputBufferLimits(current.text);
   for (size_t j = 0; j < args.size(); j += 4) {
     OutputBufferLimit* target;
-    if (EqualsIgnoreCase(args[j], "normal")) {
+    if (base::EqualsIgnoreCase(args[j], "normal")) {
       target = &limits.normal;
-    } else if (EqualsIgnoreCase(args[j], "replica") || EqualsIgnoreCase(args[j], "slave")) {
+    } else if (base::EqualsIgnoreCase(args[j], "replica") ||
+               base::EqualsIgnoreCase(args[j], "slave")) {
       target = &limits.replica;
-    } else if (EqualsIgnoreCase(args[j], "pubsub")) {
+    } else if (base::EqualsIgnoreCase(args[j], "pubsub")) {
       target = &limits.pubsub;
     } else {
       return Invalid("Invalid client class specified in buffer limit configuration.");
@@ -359,7 +360,8 @@ StatusOr<Value> ParseLatencyPercentiles(const std::vector<std::string>& args) {
 
 StatusOr<Value> ParseReplicaOf(const std::vector<std::string>& args) {
   if (args.size() != 2) return Invalid("wrong number of arguments");
-  if (EqualsIgnoreCase(args[0], "no") && EqualsIgnoreCase(args[1], "one")) return Value{};
+  if (base::EqualsIgnoreCase(args[0], "no") && base::EqualsIgnoreCase(args[1], "one"))
+    return Value{};
   const CInteger port = StrToLL(args[1], 10);
   if (!port.whole || port.value < 0 || port.value > 65535) return Invalid("Invalid master port");
   return Value{args[0] + " " + std::to_string(port.value), 0};
@@ -415,8 +417,8 @@ StatusOr<Value> ParseValue(const Directive& directive, const std::vector<std::st
                            const Value& current) {
   switch (directive.kind) {
     case Kind::kBool:
-      if (EqualsIgnoreCase(args[0], "yes")) return Value{"yes", 1};
-      if (EqualsIgnoreCase(args[0], "no")) return Value{"no", 0};
+      if (base::EqualsIgnoreCase(args[0], "yes")) return Value{"yes", 1};
+      if (base::EqualsIgnoreCase(args[0], "no")) return Value{"no", 0};
       return Invalid("argument must be 'yes' or 'no'");
     case Kind::kInteger:
     case Kind::kOctal:

@@ -2,13 +2,11 @@
 // Listener: accepts TCP connections on one address and hands each socket to a callback, which
 // decides whether to serve it (maxclients, protected mode) and starts its Session.
 
-#include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
-
-#include <boost/asio.hpp>
 #include <functional>
 #include <string>
 
 #include "server/base/status.h"
+#include "server/net/asio.h"
 
 namespace tandem::net {
 

@@ -74,11 +74,9 @@ void Session::Read() {
   if (reading_ || closed_ || close_after_flush_) return;
   reading_ = true;
   EnsureReadRoom();
-  socket_.async_read_some(
-      asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
-      [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
-        self->OnRead(ec, n);
-      });
+  socket_.async_read_some(asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
+                          [self = shared_from_this()](const boost::system::error_code& ec,
+                                                      size_t n) { self->OnRead(ec, n); });
 }
 
 void Session::OnRead(const boost::system::error_code& ec, size_t n) {

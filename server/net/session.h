@@ -8,9 +8,6 @@
 //       -> (close requested or error) closing -> closed (handler->OnClosed called once).
 // Owner: shared_ptr held by pending Asio operations; server thread only.
 
-#include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
-
-#include <boost/asio.hpp>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -18,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "server/net/asio.h"
 #include "server/resp/request_parser.h"
 
 namespace tandem::net {

@@ -18,12 +18,18 @@ constexpr size_t kEmbstrMaxLen = 44;
 
 std::string_view TypeName(ValueType type) {
   switch (type) {
-    case ValueType::kString: return "string";
-    case ValueType::kList: return "list";
-    case ValueType::kSet: return "set";
-    case ValueType::kZSet: return "zset";
-    case ValueType::kHash: return "hash";
-    case ValueType::kStream: return "stream";
+    case ValueType::kString:
+      return "string";
+    case ValueType::kList:
+      return "list";
+    case ValueType::kSet:
+      return "set";
+    case ValueType::kZSet:
+      return "zset";
+    case ValueType::kHash:
+      return "hash";
+    case ValueType::kStream:
+      return "stream";
   }
   return "none";
 }
@@ -93,9 +99,7 @@ Entry* Entry::Rekey(Entry* entry, std::string_view key) {
 
 size_t Entry::block_size() const { return base::UsableSize(this); }
 
-size_t Entry::string_capacity() const {
-  return base::UsableSize(this) - header_size() - key_len_;
-}
+size_t Entry::string_capacity() const { return base::UsableSize(this) - header_size() - key_len_; }
 
 Entry* Entry::AddExpireSlot(Entry* entry) {
   if (entry->has_expire()) return entry;

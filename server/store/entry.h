@@ -91,9 +91,7 @@ class Entry {
   static Entry* AllocateBlock(size_t key_len, size_t payload, bool with_expire);
   size_t header_size() const { return sizeof(Entry) + (has_expire_ ? 8 : 0); }
   const char* key_data() const { return reinterpret_cast<const char*>(this) + header_size(); }
-  char* payload() const {
-    return const_cast<char*>(key_data()) + key_len_;
-  }
+  char* payload() const { return const_cast<char*>(key_data()) + key_len_; }
   size_t string_capacity() const;
 
   uint32_t key_len_ = 0;

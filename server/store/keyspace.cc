@@ -3,7 +3,7 @@
 namespace tandem::store {
 namespace {
 
-constexpr int kExpireSample = 20;        // keys sampled per database per round
+constexpr int kExpireSample = 20;         // keys sampled per database per round
 constexpr int kExpireRepeatPercent = 10;  // sample again while more than this share expired
 
 }  // namespace

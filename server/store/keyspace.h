@@ -58,7 +58,9 @@ class Keyspace {
                            const std::function<int64_t()>& clock_us);
 
   // Called with (db, key) before a key is deleted by expiry or eviction (for propagation).
-  void set_on_removed(std::function<void(int, std::string_view)> fn) { on_removed_ = std::move(fn); }
+  void set_on_removed(std::function<void(int, std::string_view)> fn) {
+    on_removed_ = std::move(fn);
+  }
   void NotifyRemoved(int db, std::string_view key) {
     if (on_removed_) on_removed_(db, key);
   }

@@ -43,8 +43,8 @@ TEST_F(ConnectionFamilyTest, HelloSwitchesProtocolAndRepliesWithAMap) {
   EXPECT_EQ(Run({"GET", "missing"}).type, Type::kNil);
   EXPECT_EQ(out_, "_\r\n");
   EXPECT_TRUE(IsError(Run({"HELLO", "4"}), "NOPROTO unsupported protocol version"));
-  EXPECT_TRUE(IsError(Run({"HELLO", "x"}),
-                      "ERR Protocol version is not an integer or out of range"));
+  EXPECT_TRUE(
+      IsError(Run({"HELLO", "x"}), "ERR Protocol version is not an integer or out of range"));
 }
 
 TEST_F(ConnectionFamilyTest, RequirePassGatesCommandsUntilAuth) {
@@ -88,7 +88,8 @@ TEST_F(ConnectionFamilyTest, SetAndGetWithOptions) {
   EXPECT_EQ(Run({"GET", "k"}).str, "x");
   clock_.AdvanceMs(1);
   EXPECT_EQ(Run({"GET", "k"}).type, Type::kNil);
-  EXPECT_TRUE(IsError(Run({"SET", "k", "v", "EX", "0"}), "ERR invalid expire time in 'set' command"));
+  EXPECT_TRUE(
+      IsError(Run({"SET", "k", "v", "EX", "0"}), "ERR invalid expire time in 'set' command"));
   EXPECT_TRUE(IsError(Run({"SET", "k", "v", "NX", "XX"}), "ERR syntax error"));
   EXPECT_TRUE(IsError(Run({"SET", "k", "v", "EX", "1", "KEEPTTL"}), "ERR syntax error"));
 }

@@ -1,4 +1,3 @@
-#include "tests/unit/config/line_error.h"
 #include "server/config/config_file.h"
 
 #include <gtest/gtest.h>
@@ -10,9 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/config/line_error.h"
+
 namespace tandem::config {
 namespace {
-
 
 using Args = std::vector<std::string>;
 
@@ -162,10 +162,9 @@ TEST_F(IncludeTest, MissingFileFails) {
   const std::string outer = Write("outer.conf", "\ninclude " + missing + "\n");
   base::StatusOr<std::vector<ConfigLine>> lines = ReadConfigFile(outer);
   ASSERT_FALSE(lines.ok());
-  EXPECT_EQ(lines.status().message(),
-            LineError(outer, 2, "include " + missing,
-                      "Fatal error, can't open config file '" + missing +
-                          "': No such file or directory"));
+  EXPECT_EQ(lines.status().message(), LineError(outer, 2, "include " + missing,
+                                                "Fatal error, can't open config file '" + missing +
+                                                    "': No such file or directory"));
   EXPECT_EQ(ReadConfigFile(missing).status().message(),
             "Fatal error, can't open config file '" + missing + "': No such file or directory");
 }
@@ -258,8 +257,8 @@ TEST(ParseCommandLineTest, Stdin) {
 TEST(ParseCommandLineTest, BadQuotesInANameFail) {
   base::StatusOr<CommandLine> parsed = ParseCommandLine({"--port\"", "1"});
   ASSERT_FALSE(parsed.ok());
-  EXPECT_EQ(parsed.status().message(),
-            LineError("(command line)", 1, "port\" \"1\"", "Unbalanced quotes in configuration line"));
+  EXPECT_EQ(parsed.status().message(), LineError("(command line)", 1, "port\" \"1\"",
+                                                 "Unbalanced quotes in configuration line"));
 }
 
 TEST_F(IncludeTest, StartupLinesAreFileThenStdinThenOptions) {

@@ -1,4 +1,3 @@
-#include "tests/unit/config/line_error.h"
 #include "server/config/config.h"
 
 #include <gtest/gtest.h>
@@ -12,10 +11,10 @@
 #include <vector>
 
 #include "server/config/keyspace_events.h"
+#include "tests/unit/config/line_error.h"
 
 namespace tandem::config {
 namespace {
-
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace tandem::config {
+namespace tandem::base {
 
 inline char AsciiLower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
@@ -23,4 +23,4 @@ inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
                     [](char x, char y) { return AsciiLower(x) == AsciiLower(y); });
 }
 
-}  // namespace tandem::config
+}  // namespace tandem::base
