@@ -41,6 +41,7 @@ net::SessionLimits Server::CurrentLimits() const {
   net::SessionLimits limits;
   limits.query_buffer_limit = static_cast<size_t>(config_.GetInt("client-query-buffer-limit"));
   limits.proto_max_bulk_len = state_.settings.proto_max_bulk_len;
+  limits.tcp_keepalive_s = static_cast<int>(config_.GetInt("tcp-keepalive"));
   return limits;
 }
 

@@ -1,5 +1,10 @@
 #include "server/net/session.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <cstring>
 
 namespace tandem::net {
@@ -27,6 +32,15 @@ Session::Session(asio::ip::tcp::socket socket, SessionLimits limits)
   auto local = socket_.local_endpoint(ec);
   if (!ec) local_ = FormatEndpoint(local);
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  if (limits.tcp_keepalive_s > 0) {
+    // As Redis: probe an idle peer after `tcp-keepalive` seconds, then every third of it.
+    int fd = socket_.native_handle();
+    int idle = limits.tcp_keepalive_s, interval = std::max(1, idle / 3), count = 3;
+    socket_.set_option(asio::socket_base::keep_alive(true), ec);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof(count));
+  }
   SetLimits(limits);
 }
 

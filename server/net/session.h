@@ -36,6 +36,7 @@ class SessionHandler {
 struct SessionLimits {
   size_t query_buffer_limit = 1024ull * 1024 * 1024;  // client-query-buffer-limit
   int64_t proto_max_bulk_len = 512ll * 1024 * 1024;   // proto-max-bulk-len
+  int tcp_keepalive_s = 300;                           // tcp-keepalive (0: off)
 };
 
 class Session : public std::enable_shared_from_this<Session> {

@@ -59,14 +59,8 @@ uint64_t Score(const Entry* e, const EvictionConfig& config, int64_t now_ms) {
   }
 }
 
-struct Candidate {
-  uint64_t score;
-  int db;
-  std::string key;
-};
-
 // Samples keys into the pool (kept sorted by score, best last), as Redis's eviction pool does.
-void FillPool(Keyspace& ks, int64_t now_ms, std::vector<Candidate>& pool) {
+void FillPool(Keyspace& ks, int64_t now_ms, std::vector<EvictionCandidate>& pool) {
   const EvictionConfig& config = ks.eviction();
   bool volatile_only = IsVolatilePolicy(config.policy);
   for (int db = 0; db < ks.database_count(); ++db) {
@@ -76,20 +70,21 @@ void FillPool(Keyspace& ks, int64_t now_ms, std::vector<Candidate>& pool) {
       Entry* e = volatile_only ? d.RandomVolatile(ks.rng()) : d.RandomEntry(ks.rng());
       uint64_t score = Score(e, config, now_ms);
       if (pool.size() == kPoolSize && score <= pool.front().score) continue;
-      bool present = std::any_of(pool.begin(), pool.end(), [&](const Candidate& c) {
+      bool present = std::any_of(pool.begin(), pool.end(), [&](const EvictionCandidate& c) {
         return c.db == db && c.key == e->key();
       });
       if (present) continue;
       if (pool.size() == kPoolSize) pool.erase(pool.begin());
-      auto pos = std::lower_bound(pool.begin(), pool.end(), score,
-                                  [](const Candidate& c, uint64_t s) { return c.score < s; });
-      pool.insert(pos, Candidate{score, db, std::string(e->key())});
+      auto pos =
+          std::lower_bound(pool.begin(), pool.end(), score,
+                           [](const EvictionCandidate& c, uint64_t s) { return c.score < s; });
+      pool.insert(pos, EvictionCandidate{score, db, std::string(e->key())});
     }
   }
 }
 
 // Picks one key to evict; null when none.
-Entry* PickVictim(Keyspace& ks, int64_t now_ms, std::vector<Candidate>& pool, int* db_out) {
+Entry* PickVictim(Keyspace& ks, int64_t now_ms, std::vector<EvictionCandidate>& pool, int* db_out) {
   const EvictionConfig& config = ks.eviction();
   bool volatile_only = IsVolatilePolicy(config.policy);
   if (config.policy == EvictionPolicy::kAllKeysRandom ||
@@ -109,7 +104,7 @@ Entry* PickVictim(Keyspace& ks, int64_t now_ms, std::vector<Candidate>& pool, in
   }
   FillPool(ks, now_ms, pool);
   while (!pool.empty()) {
-    Candidate c = std::move(pool.back());
+    EvictionCandidate c = std::move(pool.back());
     pool.pop_back();
     Entry* e = ks.db(c.db).Find(c.key);
     if (e != nullptr && (!volatile_only || e->has_expire())) {
@@ -175,7 +170,7 @@ size_t EvictToTarget(Keyspace& keyspace, size_t target_bytes, int64_t now_ms, bo
     *ok = false;
     return 0;
   }
-  std::vector<Candidate> pool;
+  std::vector<EvictionCandidate>& pool = keyspace.eviction_pool();
   size_t evicted = 0;
   while (base::UsedMemory() > target_bytes) {
     int db = 0;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "server/store/entry.h"
@@ -34,6 +35,14 @@ struct EvictionConfig {
   int samples = 5;          // maxmemory-samples
   int lfu_log_factor = 10;  // lfu-log-factor
   int lfu_decay_time = 1;   // lfu-decay-time (minutes)
+};
+
+// A sampled key that may be evicted later; higher score = better victim. Kept across evictions
+// (best last), as Redis's eviction pool, so that each eviction benefits from earlier samples.
+struct EvictionCandidate {
+  uint64_t score;
+  int db;
+  std::string key;
 };
 
 // Access data for a key created now.

@@ -66,6 +66,7 @@ class Keyspace {
   }
 
   EvictionConfig& eviction() { return eviction_; }
+  std::vector<EvictionCandidate>& eviction_pool() { return eviction_pool_; }
   KeyspaceStats& stats() { return stats_; }
   std::mt19937_64& rng() { return rng_; }
 
@@ -74,6 +75,7 @@ class Keyspace {
 
   std::vector<Database> dbs_;
   EvictionConfig eviction_;
+  std::vector<EvictionCandidate> eviction_pool_;
   KeyspaceStats stats_;
   std::mt19937_64 rng_;
   std::function<void(int, std::string_view)> on_removed_;
