@@ -271,23 +271,10 @@ store::Entry* ObjectLookup(Context& ctx) {
   return e;
 }
 
-std::string_view StringEncodingName(store::StringEncoding encoding) {
-  switch (encoding) {
-    case store::StringEncoding::kInt:
-      return "int";
-    case store::StringEncoding::kEmbstr:
-      return "embstr";
-    case store::StringEncoding::kRaw:
-      return "raw";
-  }
-  return "raw";
-}
-
 void ObjectEncoding(Context& ctx) {
   store::Entry* e = ObjectLookup(ctx);
   if (e == nullptr) return;
-  ctx.reply().Bulk(e->is_string() ? StringEncodingName(e->string_encoding())
-                                  : e->object()->encoding());
+  ctx.reply().Bulk(store::EncodingName(*e));
 }
 
 // Redis shares one object per integer 0..9999 (refcount INT_MAX) unless maxmemory is set with an

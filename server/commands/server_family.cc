@@ -171,25 +171,12 @@ size_t RdbStringLength(std::string_view value) {
   return prefix + len;
 }
 
-std::string_view StringEncodingName(store::StringEncoding encoding) {
-  switch (encoding) {
-    case store::StringEncoding::kInt:
-      return "int";
-    case store::StringEncoding::kEmbstr:
-      return "embstr";
-    case store::StringEncoding::kRaw:
-      return "raw";
-  }
-  return "raw";
-}
-
 // DEBUG OBJECT key: reads the table directly, as Redis does (no expiry check, no hit counting).
 void DebugObject(Context& ctx) {
   const store::Entry* e = ctx.db().Find(ctx.argv[2]);
   if (e == nullptr) return ctx.Error(errors::kNoSuchKey);
   bool is_string = e->is_string();
-  std::string_view encoding =
-      is_string ? StringEncodingName(e->string_encoding()) : e->object()->encoding();
+  std::string_view encoding = store::EncodingName(*e);
   // Sizes of other types are not known before the RDB writer exists; 0 until then.
   size_t serialized = is_string ? RdbStringLength(e->string_value()) : 0;
   char line[256];

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "server/base/ascii_case.h"
+#include "server/base/split_args.h"
 
 namespace tandem::config {
 namespace {
@@ -28,19 +29,6 @@ struct FileIdentity {
   bool operator==(const FileIdentity&) const = default;
 };
 using OpenFiles = std::vector<FileIdentity>;
-
-bool IsHexDigit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
-}
-
-// isspace() in the "C" locale.
-bool IsBlank(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
 std::string_view Trim(std::string_view s) {
   const size_t first = s.find_first_not_of(kLineBlanks);
@@ -142,91 +130,13 @@ std::string DescribeLineError(const ConfigLine& line, std::string_view reason) {
 }
 
 std::optional<std::vector<std::string>> SplitArgs(std::string_view line) {
-  line = line.substr(0, line.find('\0'));
+  std::string storage;
+  std::vector<base::ArgSpan> spans;
+  if (!base::SplitInlineArgs(line, &storage, &spans)) return std::nullopt;
   std::vector<std::string> args;
-  size_t i = 0;
-  const size_t n = line.size();
-  // Reading at n yields NUL, as at the end of Redis's C string.
-  auto at = [&](size_t k) { return k < n ? line[k] : '\0'; };
-  while (true) {
-    while (i < n && IsBlank(line[i])) ++i;
-    if (i == n) return args;
-    std::string current;
-    bool in_double = false;
-    bool in_single = false;
-    bool done = false;
-    while (!done) {
-      const char c = at(i);
-      if (in_double) {
-        if (c == '\\' && at(i + 1) == 'x' && IsHexDigit(at(i + 2)) && IsHexDigit(at(i + 3))) {
-          current += static_cast<char>(HexValue(at(i + 2)) * 16 + HexValue(at(i + 3)));
-          i += 3;
-        } else if (c == '\\' && at(i + 1) != '\0') {
-          ++i;
-          switch (line[i]) {
-            case 'n':
-              current += '\n';
-              break;
-            case 'r':
-              current += '\r';
-              break;
-            case 't':
-              current += '\t';
-              break;
-            case 'b':
-              current += '\b';
-              break;
-            case 'a':
-              current += '\a';
-              break;
-            default:
-              current += line[i];
-              break;
-          }
-        } else if (c == '"') {
-          if (at(i + 1) != '\0' && !IsBlank(at(i + 1))) return std::nullopt;
-          done = true;
-        } else if (c == '\0') {
-          return std::nullopt;
-        } else {
-          current += c;
-        }
-      } else if (in_single) {
-        if (c == '\\' && at(i + 1) == '\'') {
-          ++i;
-          current += '\'';
-        } else if (c == '\'') {
-          if (at(i + 1) != '\0' && !IsBlank(at(i + 1))) return std::nullopt;
-          done = true;
-        } else if (c == '\0') {
-          return std::nullopt;
-        } else {
-          current += c;
-        }
-      } else {
-        switch (c) {
-          case ' ':
-          case '\n':
-          case '\r':
-          case '\t':
-          case '\0':
-            done = true;
-            break;
-          case '"':
-            in_double = true;
-            break;
-          case '\'':
-            in_single = true;
-            break;
-          default:
-            current += c;
-            break;
-        }
-      }
-      if (i < n) ++i;
-    }
-    args.push_back(std::move(current));
-  }
+  args.reserve(spans.size());
+  for (const base::ArgSpan& span : spans) args.push_back(storage.substr(span.offset, span.length));
+  return args;
 }
 
 std::string QuoteArg(std::string_view arg) {

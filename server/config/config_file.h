@@ -21,14 +21,12 @@ struct ConfigLine {
   std::string text;               // the line with surrounding blanks trimmed
 };
 
-// "<source>:<line>: '<text>': <reason>", the form of every start-up configuration error.
+// The text of every start-up configuration error, in Redis's layout with the file named:
+// "Reading the configuration file <source>, at line <n>\n>>> '<text>'\n<reason>".
 std::string DescribeLineError(const ConfigLine& line, std::string_view reason);
 
-// Splits one line into arguments exactly as Redis's sdssplitargs does. Arguments are separated by
-// blanks. "double quotes" understand \n \r \t \b \a, \xHH (two hex digits) and \<any byte> for
-// that byte; 'single quotes' understand only \'. A closing quote must be followed by a blank or
-// the end of the line, and quotes may start inside an argument (ab"c d" is one argument, "abc d").
-// Returns nullopt for unbalanced quotes. The line is considered to end at its first NUL byte.
+// Splits one line into arguments as Redis's sdssplitargs does (rules in server/base/split_args.h,
+// shared with inline requests). Returns nullopt for unbalanced quotes.
 std::optional<std::vector<std::string>> SplitArgs(std::string_view line);
 
 // The inverse of SplitArgs for one argument, like Redis's sdscatrepr: always double-quoted, with

@@ -87,12 +87,12 @@ ParseResult RequestParser::ParseInline(std::string_view input, size_t* consumed,
 
   inline_storage_.clear();
   spans_.clear();
-  if (!SplitInlineArgs(input.substr(0, line_length), &inline_storage_, &spans_)) {
+  if (!base::SplitInlineArgs(input.substr(0, line_length), &inline_storage_, &spans_)) {
     spans_.clear();
     return Fail("ERR Protocol error: unbalanced quotes in request");
   }
   argv->clear();
-  for (const ArgSpan& span : spans_) {
+  for (const base::ArgSpan& span : spans_) {
     argv->emplace_back(inline_storage_.data() + span.offset, span.length);
   }
   spans_.clear();
@@ -149,7 +149,8 @@ ParseResult RequestParser::ParseMultibulk(std::string_view input, size_t* consum
   }
 
   argv->clear();
-  for (const ArgSpan& span : spans_) argv->emplace_back(input.data() + span.offset, span.length);
+  for (const base::ArgSpan& span : spans_)
+    argv->emplace_back(input.data() + span.offset, span.length);
   *consumed = pos_;
   Reset();
   return ParseResult::kCommand;

@@ -4,7 +4,8 @@
 // specified in redis-doc's docs/reference/protocol-spec.md.
 //
 // A request whose first byte is '*' is a multibulk request ("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
-// anything else is an inline request: one line, split like a shell line (see inline_args.h).
+// anything else is an inline request: one line, split like a shell line (see
+// server/base/split_args.h).
 //
 // Owned by one connection, used from its thread. State is kept between calls only for a multibulk
 // request that has arrived in part, so that it is scanned once however many reads it takes.
@@ -16,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "server/resp/inline_args.h"
+#include "server/base/split_args.h"
 #include "server/resp/parse_result.h"
 
 namespace tandem::resp {
@@ -78,7 +79,8 @@ class RequestParser {
   int64_t args_left_ = 0;  // bulks not yet complete
   int64_t bulk_len_ = -1;  // length announced by the current bulk's header; -1 before the header
   size_t pos_ = 0;         // first byte not yet parsed
-  std::vector<ArgSpan> spans_;  // complete arguments (offsets into input, or into inline_storage_)
+  std::vector<base::ArgSpan>
+      spans_;  // complete arguments (offsets into input, or into inline_storage_)
 
   std::string inline_storage_;  // unescaped inline arguments
 };

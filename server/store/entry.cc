@@ -39,6 +39,19 @@ StringEncoding EncodingForNewString(std::string_view value) {
   return value.size() <= kEmbstrMaxLen ? StringEncoding::kEmbstr : StringEncoding::kRaw;
 }
 
+std::string_view EncodingName(const Entry& entry) {
+  if (!entry.is_string()) return entry.object()->encoding();
+  switch (entry.string_encoding()) {
+    case StringEncoding::kInt:
+      return "int";
+    case StringEncoding::kEmbstr:
+      return "embstr";
+    case StringEncoding::kRaw:
+      return "raw";
+  }
+  return "raw";
+}
+
 Entry* Entry::AllocateBlock(size_t key_len, size_t payload, bool with_expire) {
   size_t size = sizeof(Entry) + (with_expire ? 8 : 0) + key_len + payload;
   void* block = base::Allocate(size);

@@ -103,5 +103,7 @@ class Entry {
 };
 
 StringEncoding EncodingForNewString(std::string_view value);
+// The encoding OBJECT ENCODING and DEBUG OBJECT report ("int", "embstr", "raw", or the object's).
+std::string_view EncodingName(const Entry& entry);
 
 }  // namespace tandem::store

@@ -1,4 +1,4 @@
-#include "server/resp/inline_args.h"
+#include "server/base/split_args.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace tandem::resp {
+namespace tandem::base {
 namespace {
 
 using namespace std::string_literals;
@@ -62,4 +62,4 @@ TEST(InlineArgsTest, NulEndsTheLine) {
 }
 
 }  // namespace
-}  // namespace tandem::resp
+}  // namespace tandem::base

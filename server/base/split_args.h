@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tandem::resp {
+namespace tandem::base {
 
 // Where one argument sits in a storage string.
 struct ArgSpan {
@@ -27,4 +27,4 @@ struct ArgSpan {
 [[nodiscard]] bool SplitInlineArgs(std::string_view line, std::string* storage,
                                    std::vector<ArgSpan>* spans);
 
-}  // namespace tandem::resp
+}  // namespace tandem::base

@@ -1,8 +1,8 @@
-#include "server/resp/inline_args.h"
+#include "server/base/split_args.h"
 
 #include <cstring>
 
-namespace tandem::resp {
+namespace tandem::base {
 namespace {
 
 // isspace() in the C locale.
@@ -105,4 +105,4 @@ bool SplitInlineArgs(std::string_view line, std::string* storage, std::vector<Ar
   }
 }
 
-}  // namespace tandem::resp
+}  // namespace tandem::base
