@@ -1,7 +1,8 @@
 #include "server/commands/command_table.h"
 
 #include <algorithm>
-#include <cctype>
+
+#include "server/base/ascii_case.h"
 
 namespace tandem::commands {
 namespace {
@@ -11,8 +12,7 @@ constexpr size_t kMaxNameLen = 64;
 
 bool Lower(std::string_view in, char (&buf)[kMaxNameLen], std::string_view* out) {
   if (in.size() > kMaxNameLen) return false;
-  for (size_t i = 0; i < in.size(); ++i)
-    buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(in[i])));
+  for (size_t i = 0; i < in.size(); ++i) buf[i] = base::AsciiLower(in[i]);
   *out = std::string_view(buf, in.size());
   return true;
 }

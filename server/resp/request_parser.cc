@@ -1,5 +1,6 @@
 #include "server/resp/request_parser.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <optional>
@@ -29,6 +30,29 @@ LineEnd FindLineEnd(std::string_view input, size_t from, char terminator) {
   const size_t length = static_cast<const char*>(hit) - begin;
   if (std::memchr(begin, '\0', length) != nullptr) return {.hidden_by_nul = true};
   return {.pos = from + length};
+}
+
+// The hot path for "<prefix><digits>\r?": a canonical non-negative decimal of at most 18 digits
+// ("0", or no leading zero) ending at a '\r' followed by at least one more byte. Sets *value and
+// *cr (the offset of the '\r'). Returns false for anything else (signs, leading zeros, long or
+// unterminated numbers, other bytes), which the general path handles with Redis's exact rules.
+bool ScanShortNumber(std::string_view input, size_t digits_from, int64_t* value, size_t* cr) {
+  constexpr size_t kMaxDigits = 18;  // cannot overflow int64
+  const size_t end = std::min(input.size(), digits_from + kMaxDigits + 1);
+  int64_t v = 0;
+  size_t i = digits_from;
+  for (; i < end; ++i) {
+    const unsigned char c = static_cast<unsigned char>(input[i]);
+    if (c == '\r') break;
+    if (c < '0' || c > '9' || i - digits_from == kMaxDigits) return false;
+    v = v * 10 + (c - '0');
+  }
+  const size_t digits = i - digits_from;
+  if (i == end || digits == 0 || i + 1 >= input.size()) return false;
+  if (digits > 1 && input[digits_from] == '0') return false;
+  *value = v;
+  *cr = i;
+  return true;
 }
 
 }  // namespace
@@ -103,6 +127,14 @@ ParseResult RequestParser::ParseInline(std::string_view input, size_t* consumed,
 ParseResult RequestParser::ParseMultibulk(std::string_view input, size_t* consumed,
                                           std::vector<std::string_view>* argv) {
   if (!in_multibulk_) {
+    int64_t fast_count;
+    size_t fast_cr;
+    if (ScanShortNumber(input, 1, &fast_count, &fast_cr) && fast_count > 0 &&
+        fast_count <= INT_MAX && (fast_count <= kUnauthMaxArgs || limits_.authenticated)) {
+      StartMultibulk(fast_count, fast_cr + 2);
+    }
+  }
+  if (!in_multibulk_) {
     const LineEnd cr = FindLineEnd(input, 0, '\r');
     if (cr.pos == std::string_view::npos) {
       if (input.size() > kMaxLineSearch) {
@@ -126,11 +158,7 @@ ParseResult RequestParser::ParseMultibulk(std::string_view input, size_t* consum
       *consumed = cr.pos + 2;
       return ParseResult::kCommand;
     }
-    in_multibulk_ = true;
-    args_left_ = count;
-    bulk_len_ = -1;
-    pos_ = cr.pos + 2;
-    spans_.clear();
+    StartMultibulk(count, cr.pos + 2);
   }
 
   while (args_left_ > 0) {
@@ -156,7 +184,25 @@ ParseResult RequestParser::ParseMultibulk(std::string_view input, size_t* consum
   return ParseResult::kCommand;
 }
 
+void RequestParser::StartMultibulk(int64_t count, size_t first_bulk) {
+  in_multibulk_ = true;
+  args_left_ = count;
+  bulk_len_ = -1;
+  pos_ = first_bulk;
+  spans_.clear();
+}
+
 std::optional<ParseResult> RequestParser::ReadBulkHeader(std::string_view input) {
+  int64_t fast_length;
+  size_t fast_cr;
+  if (pos_ < input.size() && input[pos_] == '$' &&
+      ScanShortNumber(input, pos_ + 1, &fast_length, &fast_cr) &&
+      (limits_.from_primary || fast_length <= limits_.proto_max_bulk_len) &&
+      (fast_length <= kUnauthMaxBulkLen || limits_.authenticated)) {
+    pos_ = fast_cr + 2;
+    bulk_len_ = fast_length;
+    return std::nullopt;
+  }
   const LineEnd cr = FindLineEnd(input, pos_, '\r');
   if (cr.pos == std::string_view::npos) {
     if (input.size() - pos_ > kMaxLineSearch) {

@@ -65,6 +65,8 @@ class RequestParser {
                              std::vector<std::string_view>* argv);
   // Reads the "$<len>\r\n" header at pos_ into bulk_len_ and returns nullopt, or returns what
   // Parse must return (kNeedMore, kError).
+  // Enters the multibulk state for `count` arguments whose first header starts at `first_bulk`.
+  void StartMultibulk(int64_t count, size_t first_bulk);
   std::optional<ParseResult> ReadBulkHeader(std::string_view input);
   ParseResult NeedLine(std::string_view input, size_t from, bool hidden_by_nul);
   ParseResult Fail(std::string_view message);

@@ -176,6 +176,11 @@ TEST(RequestParserTest, ProtocolErrors) {
       {"* 1\r\n", "ERR Protocol error: invalid multibulk length"},
       {"*2147483648\r\n", "ERR Protocol error: invalid multibulk length"},
       {"*99999999999999999999\r\n", "ERR Protocol error: invalid multibulk length"},
+      // 18 and 19 digits: the edges of the parser's short-number fast path.
+      {"*999999999999999999\r\n", "ERR Protocol error: invalid multibulk length"},
+      {"*9999999999999999999\r\n", "ERR Protocol error: invalid multibulk length"},
+      {"*1\r\n$999999999999999999\r\n", "ERR Protocol error: invalid bulk length"},
+      {"*1\r\n$9999999999999999999\r\n", "ERR Protocol error: invalid bulk length"},
       {"*1\r\n$x\r\n", "ERR Protocol error: invalid bulk length"},
       {"*1\r\n$\r\n", "ERR Protocol error: invalid bulk length"},
       {"*1\r\n$-1\r\n", "ERR Protocol error: invalid bulk length"},
