@@ -37,15 +37,23 @@ Server::Server(config::Config& config)
   state_.control = this;
 }
 
-net::SessionLimits Server::CurrentLimits() const {
-  net::SessionLimits limits;
-  limits.query_buffer_limit = static_cast<size_t>(config_.GetInt("client-query-buffer-limit"));
-  limits.proto_max_bulk_len = state_.settings.proto_max_bulk_len;
-  limits.tcp_keepalive_s = static_cast<int>(config_.GetInt("tcp-keepalive"));
-  return limits;
+void Server::RefreshSessionLimits() {
+  session_limits_.query_buffer_limit =
+      static_cast<size_t>(config_.GetInt("client-query-buffer-limit"));
+  session_limits_.proto_max_bulk_len = state_.settings.proto_max_bulk_len;
+  session_limits_.tcp_keepalive_s = static_cast<int>(config_.GetInt("tcp-keepalive"));
 }
 
 base::Status Server::Start() {
+  RefreshSessionLimits();
+  // Registered after the command layer's hooks (main installs those first), so that
+  // settings.proto_max_bulk_len already holds the new, capped value when this runs.
+  for (const char* name : {"client-query-buffer-limit", "proto-max-bulk-len", "tcp-keepalive"}) {
+    config_.OnChange(name, [this](const std::string&) {
+      RefreshSessionLimits();
+      return base::Status::Ok();
+    });
+  }
   int port = static_cast<int>(config_.GetInt("port"));
   int backlog = static_cast<int>(config_.GetInt("tcp-backlog"));
   for (const std::string& address : SplitWords(config_.GetString("bind"))) {
@@ -97,7 +105,7 @@ void Server::OnAccept(asio::ip::tcp::socket socket) {
     socket.close(ec);
     return;
   }
-  auto session = std::make_shared<net::Session>(std::move(socket), CurrentLimits());
+  auto session = std::make_shared<net::Session>(std::move(socket), session_limits_);
   session->Start(std::make_unique<Connection>(*session, state_, dispatcher_));
 }
 

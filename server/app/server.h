@@ -21,7 +21,8 @@ namespace tandem::app {
 class Server final : public commands::ServerControl {
  public:
   explicit Server(config::Config& config);
-  // Binds every `bind` address on `port`. Fails when none could be bound.
+  // Binds every `bind` address on `port`. Fails when none could be bound. Call after the command
+  // layer's config hooks are installed.
   base::Status Start();
   // Serves until SHUTDOWN or SIGTERM/SIGINT.
   void Run();
@@ -33,7 +34,9 @@ class Server final : public commands::ServerControl {
   void ScheduleCron();
   void Cron();
   void CloseIdleClients(int64_t now_ms);
-  net::SessionLimits CurrentLimits() const;
+  // Reads the connection limits from the config (at start and on CONFIG SET, which so reaches
+  // existing connections too, as in Redis).
+  void RefreshSessionLimits();
 
   config::Config& config_;
   base::SystemClock clock_;
@@ -43,6 +46,7 @@ class Server final : public commands::ServerControl {
   // and their connections unregister from the state, which must still exist then.
   boost::asio::io_context io_{1};  // one thread runs it: lets Asio skip internal locking
   std::vector<std::unique_ptr<net::Listener>> listeners_;
+  net::SessionLimits session_limits_;  // shared by every session
   boost::asio::steady_timer cron_timer_;
   boost::asio::signal_set signals_;
   uint64_t ops_at_last_sample_ = 0;

@@ -24,7 +24,7 @@ std::string FormatEndpoint(const asio::ip::tcp::endpoint& endpoint) {
   return addr.to_string() + ":" + std::to_string(endpoint.port());
 }
 
-Session::Session(asio::ip::tcp::socket socket, SessionLimits limits)
+Session::Session(asio::ip::tcp::socket socket, const SessionLimits& limits)
     : socket_(std::move(socket)), limits_(limits) {
   boost::system::error_code ec;
   auto remote = socket_.remote_endpoint(ec);
@@ -41,7 +41,6 @@ Session::Session(asio::ip::tcp::socket socket, SessionLimits limits)
     setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
     setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof(count));
   }
-  SetLimits(limits);
 }
 
 Session::~Session() = default;
@@ -52,13 +51,6 @@ std::string Session::peer_ip() const {
 }
 
 int Session::fd() { return socket_.is_open() ? socket_.native_handle() : -1; }
-
-void Session::SetLimits(SessionLimits limits) {
-  limits_ = limits;
-  resp::ParserLimits pl = parser_.limits();
-  pl.proto_max_bulk_len = limits.proto_max_bulk_len;
-  parser_.set_limits(pl);
-}
 
 void Session::SetAuthenticated(bool authenticated) {
   resp::ParserLimits pl = parser_.limits();
@@ -99,6 +91,11 @@ void Session::OnRead(const boost::system::error_code& ec, size_t n) {
   in_end_ += n;
   bytes_read_ += n;
   if (in_end_ - in_begin_ > limits_.query_buffer_limit) return Close();
+  if (parser_.limits().proto_max_bulk_len != limits_.proto_max_bulk_len) {
+    resp::ParserLimits pl = parser_.limits();
+    pl.proto_max_bulk_len = limits_.proto_max_bulk_len;
+    parser_.set_limits(pl);
+  }
   Process();
   Read();
 }

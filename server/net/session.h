@@ -36,12 +36,13 @@ class SessionHandler {
 struct SessionLimits {
   size_t query_buffer_limit = 1024ull * 1024 * 1024;  // client-query-buffer-limit
   int64_t proto_max_bulk_len = 512ll * 1024 * 1024;   // proto-max-bulk-len
-  int tcp_keepalive_s = 300;                           // tcp-keepalive (0: off)
+  int tcp_keepalive_s = 300;                          // tcp-keepalive (0: off)
 };
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(boost::asio::ip::tcp::socket socket, SessionLimits limits);
+  // `limits` is owned by the server and outlives every session; changes apply at the next read.
+  Session(boost::asio::ip::tcp::socket socket, const SessionLimits& limits);
   ~Session();
 
   // Starts reading; `handler` receives every request from now on.
@@ -55,7 +56,6 @@ class Session : public std::enable_shared_from_this<Session> {
   // Closes after what is in the output buffer has been written.
   void CloseAfterFlush();
   void SetAuthenticated(bool authenticated);
-  void SetLimits(SessionLimits limits);
 
   const std::string& peer_address() const { return peer_; }
   const std::string& local_address() const { return local_; }
@@ -77,7 +77,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void EnsureReadRoom();
 
   boost::asio::ip::tcp::socket socket_;
-  SessionLimits limits_;
+  const SessionLimits& limits_;
   std::unique_ptr<SessionHandler> handler_;
   resp::RequestParser parser_;
   std::vector<std::string_view> argv_;

@@ -209,6 +209,19 @@ def test_bulk_above_proto_max_bulk_len(r, shared_server, bystander):
         r.config_set("proto-max-bulk-len", "512mb")
 
 
+def test_config_set_limit_reaches_open_connections(r, shared_server, bystander):
+    # The limit is global: a connection opened before CONFIG SET is held to the new value too.
+    with RawConnection(shared_server.port) as early:
+        assert early.call("PING") == b"PONG"
+        r.config_set("proto-max-bulk-len", "1mb")
+        try:
+            early.send(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1048577\r\n")
+            assert early.read_until_closed(timeout=5) == b"-ERR Protocol error: invalid bulk length\r\n"
+        finally:
+            r.config_set("proto-max-bulk-len", "512mb")
+    assert_served(bystander)
+
+
 def test_empty_and_zero_count_requests_are_ignored(raw):
     raw.send(b"*0\r\n*-1\r\nPING\r\n")
     assert raw.read_frame() == b"+PONG\r\n"
