@@ -71,6 +71,11 @@ void Session::EnsureReadRoom() {
     in_begin_ = 0;
   }
   size_t want = std::max(in_end_ + kReadChunk, parser_.needed());
+  // A drained buffer grown by a big request goes back to one chunk, so an idle client does not
+  // keep megabytes (Redis trims idle query buffers likewise).
+  if (in_end_ == 0 && in_.size() > 4 * kReadChunk && want <= kReadChunk) {
+    std::vector<char>().swap(in_);
+  }
   if (in_.size() < want) in_.resize(want);
 }
 
