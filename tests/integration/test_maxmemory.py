@@ -143,9 +143,12 @@ def test_allkeys_lru_keeps_recently_read_keys(limited):
     write_keys(client, "filler", 150, limit=limit)
     # Redis evicts ~55 keys here; Tandem, spending less memory per key, ~45: either way most of a set.
     assert evicted_keys(client) > 35
-    # Eviction samples keys, so it is approximate: Redis 7.0 keeps about 40-45 hot keys and 10-15 cold ones here.
+    # Eviction samples keys, so it is approximate: Redis 7.0 keeps about 40-45 hot keys and 10-15 cold ones
+    # here. How many keys go depends on per-key memory (Tandem needs fewer evictions), so the property is
+    # stated as a ratio: LRU takes at least twice as many cold keys as hot ones (random eviction would take
+    # about as many of each), and more hot keys survive than cold ones.
     hot, cold = surviving(client, "hot", 50), surviving(client, "cold", 50)
-    assert hot > cold + 15, (hot, cold)
+    assert 50 - cold >= 2 * (50 - hot) and hot > cold, (hot, cold)
 
 
 def test_allkeys_lfu_keeps_frequently_read_keys(limited):
