@@ -34,8 +34,6 @@ bool Connection::OnRequest(std::span<const std::string_view> argv) {
 void Connection::OnClosed() {
   if (closed_) return;
   closed_ = true;
-  server_.stats.net_input_bytes += session_.bytes_read();
-  server_.stats.net_output_bytes += session_.bytes_written();
   server_.RemoveClient(&client_);
 }
 

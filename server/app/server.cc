@@ -37,20 +37,22 @@ Server::Server(config::Config& config)
   state_.control = this;
 }
 
-void Server::RefreshSessionLimits() {
-  session_limits_.query_buffer_limit =
+void Server::RefreshSessionSettings() {
+  session_settings_.query_buffer_limit =
       static_cast<size_t>(config_.GetInt("client-query-buffer-limit"));
-  session_limits_.proto_max_bulk_len = state_.settings.proto_max_bulk_len;
-  session_limits_.tcp_keepalive_s = static_cast<int>(config_.GetInt("tcp-keepalive"));
+  session_settings_.proto_max_bulk_len = state_.settings.proto_max_bulk_len;
+  session_settings_.tcp_keepalive_s = static_cast<int>(config_.GetInt("tcp-keepalive"));
+  session_settings_.total_bytes_read = &state_.stats.net_input_bytes;
+  session_settings_.total_bytes_written = &state_.stats.net_output_bytes;
 }
 
 base::Status Server::Start() {
-  RefreshSessionLimits();
+  RefreshSessionSettings();
   // Registered after the command layer's hooks (main installs those first), so that
   // settings.proto_max_bulk_len already holds the new, capped value when this runs.
   for (const char* name : {"client-query-buffer-limit", "proto-max-bulk-len", "tcp-keepalive"}) {
     config_.OnChange(name, [this](const std::string&) {
-      RefreshSessionLimits();
+      RefreshSessionSettings();
       return base::Status::Ok();
     });
   }
@@ -105,7 +107,7 @@ void Server::OnAccept(asio::ip::tcp::socket socket) {
     socket.close(ec);
     return;
   }
-  auto session = std::make_shared<net::Session>(std::move(socket), session_limits_);
+  auto session = std::make_shared<net::Session>(std::move(socket), session_settings_);
   session->Start(std::make_unique<Connection>(*session, state_, dispatcher_));
 }
 

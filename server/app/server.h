@@ -36,7 +36,7 @@ class Server final : public commands::ServerControl {
   void CloseIdleClients(int64_t now_ms);
   // Reads the connection limits from the config (at start and on CONFIG SET, which so reaches
   // existing connections too, as in Redis).
-  void RefreshSessionLimits();
+  void RefreshSessionSettings();
 
   config::Config& config_;
   base::SystemClock clock_;
@@ -46,7 +46,7 @@ class Server final : public commands::ServerControl {
   // and their connections unregister from the state, which must still exist then.
   boost::asio::io_context io_{1};  // one thread runs it: lets Asio skip internal locking
   std::vector<std::unique_ptr<net::Listener>> listeners_;
-  net::SessionLimits session_limits_;  // shared by every session
+  net::SessionSettings session_settings_;  // shared by every session
   boost::asio::steady_timer cron_timer_;
   boost::asio::signal_set signals_;
   uint64_t ops_at_last_sample_ = 0;

@@ -24,7 +24,7 @@ std::string FormatEndpoint(const asio::ip::tcp::endpoint& endpoint) {
   return addr.to_string() + ":" + std::to_string(endpoint.port());
 }
 
-Session::Session(asio::ip::tcp::socket socket, const SessionLimits& limits)
+Session::Session(asio::ip::tcp::socket socket, const SessionSettings& limits)
     : socket_(std::move(socket)), limits_(limits) {
   boost::system::error_code ec;
   auto remote = socket_.remote_endpoint(ec);
@@ -94,7 +94,7 @@ void Session::OnRead(const boost::system::error_code& ec, size_t n) {
   reading_ = false;
   if (ec) return Close();
   in_end_ += n;
-  bytes_read_ += n;
+  if (limits_.total_bytes_read != nullptr) *limits_.total_bytes_read += n;
   if (in_end_ - in_begin_ > limits_.query_buffer_limit) return Close();
   if (parser_.limits().proto_max_bulk_len != limits_.proto_max_bulk_len) {
     resp::ParserLimits pl = parser_.limits();
@@ -160,7 +160,7 @@ void Session::Write() {
 
 void Session::OnWrite(const boost::system::error_code& ec, size_t n) {
   writing_active_ = false;
-  bytes_written_ += n;
+  if (limits_.total_bytes_written != nullptr) *limits_.total_bytes_written += n;
   writing_.clear();
   if (writing_.capacity() > 64 * 1024) std::string().swap(writing_);
   if (ec) return Close();

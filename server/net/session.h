@@ -33,16 +33,20 @@ class SessionHandler {
   virtual void OnClosed() = 0;
 };
 
-struct SessionLimits {
+struct SessionSettings {
   size_t query_buffer_limit = 1024ull * 1024 * 1024;  // client-query-buffer-limit
   int64_t proto_max_bulk_len = 512ll * 1024 * 1024;   // proto-max-bulk-len
   int tcp_keepalive_s = 300;                          // tcp-keepalive (0: off)
+  // Server-wide byte counters (INFO total_net_input_bytes/total_net_output_bytes) that every
+  // session adds its traffic to as it flows; null when nobody counts.
+  uint64_t* total_bytes_read = nullptr;
+  uint64_t* total_bytes_written = nullptr;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
   // `limits` is owned by the server and outlives every session; changes apply at the next read.
-  Session(boost::asio::ip::tcp::socket socket, const SessionLimits& limits);
+  Session(boost::asio::ip::tcp::socket socket, const SessionSettings& limits);
   ~Session();
 
   // Starts reading; `handler` receives every request from now on.
@@ -64,8 +68,6 @@ class Session : public std::enable_shared_from_this<Session> {
   size_t query_buffer_size() const { return in_end_ - in_begin_; }
   size_t query_buffer_free() const { return in_.size() - in_end_; }
   size_t output_size() const { return out_.size() + writing_.size(); }
-  uint64_t bytes_read() const { return bytes_read_; }
-  uint64_t bytes_written() const { return bytes_written_; }
 
  private:
   void Read();
@@ -77,7 +79,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void EnsureReadRoom();
 
   boost::asio::ip::tcp::socket socket_;
-  const SessionLimits& limits_;
+  const SessionSettings& limits_;
   std::unique_ptr<SessionHandler> handler_;
   resp::RequestParser parser_;
   std::vector<std::string_view> argv_;
@@ -95,8 +97,6 @@ class Session : public std::enable_shared_from_this<Session> {
   bool processing_ = false;
   std::string peer_;
   std::string local_;
-  uint64_t bytes_read_ = 0;
-  uint64_t bytes_written_ = 0;
 };
 
 // "ip:port", with IPv6 addresses as Redis prints them ("::1:6379").

@@ -161,6 +161,15 @@ def test_info_commandstats(r, port):
     assert fields["cmdstat_config|get"].startswith("calls=1,")
 
 
+def test_info_net_bytes_count_open_connections(r):
+    before = r.info("stats")
+    r.set("payload", b"x" * 100_000)
+    after = r.info("stats")
+    # Counted as the bytes flow, not when the connection closes.
+    assert after["total_net_input_bytes"] - before["total_net_input_bytes"] >= 100_000
+    assert after["total_net_output_bytes"] > before["total_net_output_bytes"]
+
+
 def test_info_errorstats(r, port):
     r.config_resetstat()
     assert info_fields(info_text(port, "errorstats")) == {}
