@@ -36,6 +36,7 @@ test-unit: build
 bench: build
 	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server bash bench/throughput.sh
 	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server bash bench/memory.sh
+	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server bash bench/instructions.sh
 
 # libFuzzer build of the request parser (clang); see docs/fuzzing.md.
 fuzz: deps

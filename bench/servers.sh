@@ -1,6 +1,7 @@
 # Sourced by the bench scripts: starts tandem-server and redis-server side by side on two free
 # loopback ports and stops both (by pid) when the script exits.
-# Expects: BENCH_NAME (for messages). Reads: TANDEM_SERVER, TANDEM_EXTRA_ARGS, REDIS_SERVER.
+# Expects: BENCH_NAME (for messages). Reads: TANDEM_SERVER, TANDEM_EXTRA_ARGS, REDIS_SERVER, and
+# SERVER_WRAPPER, a command both servers run under (e.g. valgrind), where @WORK@ names $work.
 # Defines: die, $work (a temp dir removed at exit), tandem_port/redis_port, tandem_pid/redis_pid.
 
 TANDEM_SERVER=${TANDEM_SERVER:-build/release/server/app/tandem-server}
@@ -37,10 +38,10 @@ socks = [socket.socket() for _ in range(2)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(*(s.getsockname()[1] for s in socks))')
 
-# wait_for_ping NAME PORT PID: up to 10 s for PONG, failing early if the process died.
+# wait_for_ping NAME PORT PID: up to 30 s for PONG, failing early if the process died.
 wait_for_ping() {
   local name=$1 port=$2 pid=$3
-  for _ in $(seq 100); do
+  for _ in $(seq 300); do
     kill -0 "$pid" 2>/dev/null || { tail -n 20 "$work/$name.log" >&2; die "$name exited at start-up"; }
     [[ $(redis-cli -p "$port" ping 2>/dev/null) == PONG ]] && return 0
     sleep 0.1
@@ -50,14 +51,16 @@ wait_for_ping() {
 }
 
 mkdir -p "$work/tandem" "$work/redis"
+SERVER_WRAPPER=${SERVER_WRAPPER:-}
+read -ra wrapper <<<"${SERVER_WRAPPER//@WORK@/$work}"
 # The subshell execs the server, so $! is the server's own pid (whose RSS memory.sh measures).
 (cd "$work/tandem" &&
-  exec "$TANDEM_SERVER" --port "$tandem_port" --bind 127.0.0.1 --save '' \
+  exec "${wrapper[@]}" "$TANDEM_SERVER" --port "$tandem_port" --bind 127.0.0.1 --save '' \
     "${tandem_extra_args[@]}") >"$work/tandem.log" 2>&1 &
 pids+=($!)
 tandem_pid=$!
-"$REDIS_SERVER" --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
-  --dir "$work/redis" --daemonize no >"$work/redis.log" 2>&1 &
+(exec "${wrapper[@]}" "$REDIS_SERVER" --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
+  --dir "$work/redis" --daemonize no) >"$work/redis.log" 2>&1 &
 pids+=($!)
 redis_pid=$!
 wait_for_ping tandem "$tandem_port" "$tandem_pid"

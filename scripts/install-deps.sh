@@ -12,6 +12,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   redis-tools redis-server
   python3 python3-redis python3-pytest
+  valgrind
 )
 
 missing=()
