@@ -129,6 +129,9 @@ void Server::Cron() {
   if (state_.active_expire_enabled) {
     state_.keyspace.ActiveExpireCycle(now_ms, budget_us, [this] { return clock_.NowUs(); });
   }
+  if (config_.GetBool("activerehashing")) {
+    state_.keyspace.IncrementalRehash(1000, [this] { return clock_.NowUs(); });  // 1 ms, as Redis
+  }
   commands::UpdateMemoryPeak(state_);
   state_.EndPauseIfDue(now_ms, false);
   CloseIdleClients(now_ms);

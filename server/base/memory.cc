@@ -39,6 +39,13 @@ void* Allocate(size_t size) {
   return p;
 }
 
+void* AllocateZeroed(size_t count, size_t size) {
+  void* p = std::calloc(count, size);
+  if (p == nullptr) OutOfMemory(count * size);
+  CountAllocated(p);
+  return p;
+}
+
 void* Reallocate(void* ptr, size_t size) {
   if (ptr == nullptr) return Allocate(size);
   CountFreed(ptr);

@@ -13,6 +13,9 @@ size_t UsedMemory();
 
 // malloc/realloc/free that keep UsedMemory() true. Allocate never returns null (aborts on OOM).
 void* Allocate(size_t size);
+// Zero-filled, like calloc: a large block comes as fresh pages the kernel zeroes on first touch,
+// so allocating it costs nothing up front.
+void* AllocateZeroed(size_t count, size_t size);
 void* Reallocate(void* ptr, size_t size);
 void Free(void* ptr);
 // Bytes usable in a block returned by Allocate (>= the size asked for).

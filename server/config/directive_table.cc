@@ -90,7 +90,7 @@ constexpr auto kTable = std::to_array<Directive>({
     Bool("protected-mode", "yes", kImpl),
     Bool("rdbcompression", "yes"),
     Bool("rdb-del-sync-files", "no"),
-    Bool("activerehashing", "yes"),
+    Bool("activerehashing", "yes", kImpl),
     Bool("stop-writes-on-bgsave-error", "yes"),
     Bool("set-proc-title", "yes", kImm),
     Bool("dynamic-hz", "yes"),

@@ -52,6 +52,8 @@ class Database {
   Entry* RandomVolatile(std::mt19937_64& rng) const {
     return volatile_.empty() ? nullptr : volatile_[rng() % volatile_.size()];
   }
+  // Advances a resize in progress by up to `buckets` buckets; true while one is.
+  bool Rehash(size_t buckets) { return table_.Rehash(buckets); }
   template <typename Fn>
   void ForEach(Fn&& fn) const {
     table_.ForEach(std::forward<Fn>(fn));

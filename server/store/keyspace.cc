@@ -60,6 +60,16 @@ size_t Keyspace::TotalKeys() const {
   return n;
 }
 
+void Keyspace::IncrementalRehash(int64_t budget_us, const std::function<int64_t()>& clock_us) {
+  constexpr size_t kBucketsPerStep = 100;
+  int64_t start = clock_us();
+  for (Database& d : dbs_) {
+    while (d.Rehash(kBucketsPerStep)) {
+      if (clock_us() - start > budget_us) return;
+    }
+  }
+}
+
 size_t Keyspace::ActiveExpireCycle(int64_t now_ms, int64_t budget_us,
                                    const std::function<int64_t()>& clock_us) {
   int64_t start = clock_us();

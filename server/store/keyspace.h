@@ -57,6 +57,10 @@ class Keyspace {
   size_t ActiveExpireCycle(int64_t now_ms, int64_t budget_us,
                            const std::function<int64_t()>& clock_us);
 
+  // Advances the databases' resizes in progress for at most budget_us (Redis's activerehashing),
+  // so that a table which stopped receiving writes does not stay half-resized.
+  void IncrementalRehash(int64_t budget_us, const std::function<int64_t()>& clock_us);
+
   // Called with (db, key) before a key is deleted by expiry or eviction (for propagation).
   void set_on_removed(std::function<void(int, std::string_view)> fn) {
     on_removed_ = std::move(fn);

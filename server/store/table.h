@@ -2,9 +2,15 @@
 // Table: the hash table of one database. Chained buckets (the chain link lives in Entry), a
 // power-of-two bucket count, grown when the load reaches 1 and shrunk below 1/8.
 //
+// Resizing is incremental, as in Redis: a resize allocates the new bucket array and every write
+// then moves a few buckets of the old one (Rehash() moves more, from the cron), so no single
+// command pays for moving a million entries. While a resize is in progress an entry is in exactly
+// one of the two arrays; entries never move in memory, only between chains.
+//
 // SCAN uses Redis's reverse-binary cursor: the cursor's bits are incremented from the top, so a
 // full iteration visits every entry present throughout even if the table is resized between calls
-// (entries may be returned more than once after a shrink).
+// (entries may be returned more than once after a shrink). Mid-resize, a cursor visits a bucket of
+// the smaller array and every bucket of the larger one that it expands to.
 //
 // Owner: one Database; single-threaded. The table owns its entries and destroys them.
 
@@ -12,11 +18,38 @@
 #include <functional>
 #include <random>
 #include <string_view>
-#include <vector>
+#include <utility>
 
 #include "server/store/entry.h"
 
 namespace tandem::store {
+
+// An owned, zero-initialised array of bucket heads (calloc-backed: see base::AllocateZeroed).
+class BucketArray {
+ public:
+  BucketArray() = default;
+  explicit BucketArray(size_t size);
+  ~BucketArray();
+  BucketArray(BucketArray&& other) noexcept { swap(other); }
+  BucketArray& operator=(BucketArray&& other) noexcept {
+    BucketArray(std::move(other)).swap(*this);
+    return *this;
+  }
+  void swap(BucketArray& other) noexcept {
+    std::swap(slots_, other.slots_);
+    std::swap(size_, other.size_);
+  }
+  Entry*& operator[](size_t i) { return slots_[i]; }
+  Entry* operator[](size_t i) const { return slots_[i]; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  Entry** begin() const { return slots_; }
+  Entry** end() const { return slots_ + size_; }
+
+ private:
+  Entry** slots_ = nullptr;
+  size_t size_ = 0;
+};
 
 class Table {
  public:
@@ -39,29 +72,45 @@ class Table {
   void Clear();
 
   size_t size() const { return size_; }
+  // Buckets of the current array (the one a resize in progress moves entries into).
   size_t bucket_count() const { return buckets_.size(); }
+  bool rehashing() const { return !old_.empty(); }
+  // Moves up to `buckets` non-empty buckets of a resize in progress. Returns true while one is.
+  bool Rehash(size_t buckets);
 
   // Calls fn for each entry of the buckets at `cursor` and returns the next cursor (0 when done).
   uint64_t Scan(uint64_t cursor, const std::function<void(Entry*)>& fn) const;
   // A uniformly chosen bucket's random entry; null when empty.
   Entry* Random(std::mt19937_64& rng) const;
+  // Calls fn for every entry. fn must not change the table.
   template <typename Fn>
   void ForEach(Fn&& fn) const {
-    for (Entry* head : buckets_)
-      for (Entry* e = head; e != nullptr;) {
-        Entry* next = e->next;
-        fn(e);
-        e = next;
-      }
+    for (size_t i = rehash_index_; i < old_.size(); ++i) ForEachInChain(old_[i], fn);
+    for (Entry* head : buckets_) ForEachInChain(head, fn);
   }
 
  private:
-  size_t IndexOf(std::string_view key) const;
-  void Resize(size_t bucket_count);
+  template <typename Fn>
+  static void ForEachInChain(Entry* head, Fn& fn) {
+    for (Entry* e = head; e != nullptr;) {
+      Entry* next = e->next;
+      fn(e);
+      e = next;
+    }
+  }
+  uint64_t Hash(std::string_view key) const;
+  // The link that points at the entry with this key (or, with `target`, at that very entry),
+  // searching the unmoved old chain and the current one: mid-resize an entry may be in either.
+  // Null when absent.
+  Entry** FindLink(uint64_t hash, std::string_view key, const Entry* target = nullptr);
+  void StartResize(size_t bucket_count);
+  void FinishRehash();
   void MaybeShrink();
 
   uint64_t seed_;
-  std::vector<Entry*> buckets_;
+  BucketArray buckets_;      // the current array
+  BucketArray old_;          // the array being drained; empty when no resize is in progress
+  size_t rehash_index_ = 0;  // old_[0, rehash_index_) are already moved (and empty)
   size_t size_ = 0;
 };
 

@@ -321,7 +321,8 @@ TEST(DirectiveTableTest, MarksWhatTandemImplements) {
                            "user",
                            "aclfile",
                            "acllog-max-len",
-                           "acl-pubsub-default"}) {
+                           "acl-pubsub-default",
+                           "activerehashing"}) {
     EXPECT_TRUE(FindDirective(name)->Has(kImplemented)) << name;
   }
   // Accepted and shown, but nothing acts on them until persistence, scripting and pub/sub land.

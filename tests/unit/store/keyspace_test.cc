@@ -134,5 +134,17 @@ TEST_F(KeyspaceTest, SwapFlushAndTotals) {
   EXPECT_EQ(ks_.db(1).expires(), 0u);
 }
 
+TEST_F(KeyspaceTest, IncrementalRehashFinishesResizesLeftHalfDone) {
+  for (int i = 0; i < 1025; ++i) Add(1, "k" + std::to_string(i));  // starts a resize
+  int64_t fake_us = 0;
+  ks_.IncrementalRehash(1'000'000, [&] { return fake_us; });
+  EXPECT_FALSE(ks_.db(1).Rehash(0));
+  for (int i = 0; i < 1025; ++i) ASSERT_NE(ks_.db(1).Find("k" + std::to_string(i)), nullptr);
+  // The budget is honoured: with the clock past it, one step of work and no more.
+  for (int i = 0; i < 1025; ++i) Add(2, "k" + std::to_string(i));
+  ks_.IncrementalRehash(0, [&] { return fake_us += 10; });
+  EXPECT_TRUE(ks_.db(2).Rehash(0));
+}
+
 }  // namespace
 }  // namespace tandem::store

@@ -172,6 +172,47 @@ TEST(TableTest, ScanReturnsStableKeysWhileTheTableGrowsAndShrinks) {
   }
 }
 
+// Resizes are incremental: a SCAN that runs while entries sit in two bucket arrays still returns
+// every stable key, for a growing and for a shrinking table.
+TEST(TableTest, ScanReturnsStableKeysAcrossAnIncrementalResize) {
+  for (bool grow : {true, false}) {
+    Table t(grow ? 11 : 12);
+    InsertKeys(t, "stable", 300);
+    if (!grow) InsertKeys(t, "tmp", 4000);
+    int mid_resize_calls = 0, step = 0;
+    std::multiset<std::string> seen = FullScan(t, [&] {
+      // A few writes per call, so the resize advances slowly while the scan goes on.
+      for (int i = 0; i < 4; ++i, ++step) {
+        if (grow) {
+          t.Insert(Entry::NewString(Key("tmp", step), "", false));
+        } else if (step < 4000) {
+          Entry::Destroy(t.Detach(Key("tmp", step)));
+        }
+      }
+      if (t.rehashing()) ++mid_resize_calls;
+    });
+    for (int i = 0; i < 300; ++i) EXPECT_GT(seen.count(Key("stable", i)), 0u) << grow << " " << i;
+    EXPECT_GT(mid_resize_calls, 0) << "the scan never met a resize in progress";
+  }
+}
+
+TEST(TableTest, IncrementalResizeKeepsEveryEntryFindable) {
+  Table t(13);
+  InsertKeys(t, "k", 1025);  // the 1025th insert starts a resize to 2048 buckets
+  EXPECT_TRUE(t.rehashing());
+  EXPECT_EQ(t.bucket_count(), 2048u);
+  for (int i = 0; i < 1025; ++i) ASSERT_NE(t.Find(Key("k", i)), nullptr) << i;
+  std::mt19937_64 rng(1);
+  for (int i = 0; i < 100; ++i) ASSERT_NE(t.Random(rng), nullptr);
+  size_t visited = 0;
+  t.ForEach([&](Entry*) { ++visited; });
+  EXPECT_EQ(visited, 1025u);
+  while (t.Rehash(64)) {
+  }
+  EXPECT_FALSE(t.rehashing());
+  for (int i = 0; i < 1025; ++i) ASSERT_NE(t.Find(Key("k", i)), nullptr) << i;
+}
+
 TEST(TableTest, ScanSurvivesRandomResizes) {
   std::mt19937_64 rng(99);
   for (int round = 0; round < 20; ++round) {
