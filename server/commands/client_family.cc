@@ -44,12 +44,9 @@ void AppendClientLine(Context& ctx, Client& c, std::string* out) {
 
 void Id(Context& ctx) { ctx.reply().Integer(static_cast<int64_t>(ctx.client.id())); }
 
-// Names are printable ASCII without spaces (so that CLIENT LIST stays parseable); "" clears.
 void SetName(Context& ctx) {
   std::string_view name = ctx.argv[2];
-  for (unsigned char ch : name) {
-    if (ch < '!' || ch > '~') return ctx.Error(errors::kInvalidClientName);
-  }
+  if (!IsValidClientName(name)) return ctx.Error(errors::kInvalidClientName);
   ctx.client.name.assign(name);
   ctx.reply().SimpleString("OK");
 }

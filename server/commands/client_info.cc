@@ -25,6 +25,22 @@ size_t ArgvBytes(std::span<const std::string_view> argv) {
   return n;
 }
 
+bool IsValidClientName(std::string_view name) {
+  for (unsigned char c : name) {
+    if (c < '!' || c > '~') return false;
+  }
+  return true;
+}
+
+std::string ClientInfoForLog(Client& c, int64_t now_ms, std::string_view full_name,
+                             std::span<const std::string_view> argv) {
+  std::string info;
+  RunningCommand running{full_name, ArgvBytes(argv)};
+  AppendClientInfo(c, now_ms, &running, &info);
+  info.pop_back();
+  return info;
+}
+
 void AppendClientInfo(Client& c, int64_t now_ms, const RunningCommand* running, std::string* out) {
   ClientConnection& conn = c.connection();
   size_t argv_mem = running != nullptr ? running->argv_mem : 0;

@@ -39,12 +39,9 @@ void Select(Context& ctx) {
 bool Authenticate(Context& ctx, std::string_view user, std::string_view password) {
   const AclUser* found = ctx.server.acl.Authenticate(user, password);
   if (found == nullptr) {
-    std::string info;
-    RunningCommand running{ctx.spec.full_name, ArgvBytes(ctx.argv)};
-    AppendClientInfo(ctx.client, ctx.now_ms, &running, &info);
-    info.pop_back();
     ctx.server.acl.log().Add(AclDenialReason::kAuth, AclLogContext::kToplevel, ctx.argv[0], user,
-                             std::move(info), ctx.now_ms);
+                             ClientInfoForLog(ctx.client, ctx.now_ms, ctx.spec.full_name, ctx.argv),
+                             ctx.now_ms);
     ctx.Error(errors::kWrongPass);
     return false;
   }
@@ -63,12 +60,6 @@ void Auth(Context& ctx) {
   }
   std::string_view user = ctx.argv.size() == 3 ? ctx.argv[1] : "default";
   if (Authenticate(ctx, user, ctx.argv.back())) ctx.reply().SimpleString("OK");
-}
-
-bool ValidClientName(std::string_view name) {
-  for (unsigned char c : name)
-    if (c < '!' || c > '~') return false;
-  return true;
 }
 
 void Hello(Context& ctx) {
@@ -105,8 +96,7 @@ void Hello(Context& ctx) {
         "protocol version at the same time");
   }
   if (has_name) {
-    if (!ValidClientName(name))
-      return ctx.Error("ERR Client names cannot contain spaces, newlines or special characters.");
+    if (!IsValidClientName(name)) return ctx.Error(errors::kInvalidClientName);
     ctx.client.name = std::string(name);
   }
   ctx.client.set_resp_version(version);

@@ -74,15 +74,11 @@ const CommandSpec* Dispatcher::Resolve(Client& client, std::span<const std::stri
 
 void Dispatcher::LogDenial(Client& client, const CommandSpec& spec,
                            std::span<const std::string_view> argv, const AclDenial& denial) {
-  std::string info;
-  RunningCommand running{spec.full_name, ArgvBytes(argv)};
   int64_t now_ms = server_.clock.NowMs();
-  AppendClientInfo(client, now_ms, &running, &info);
-  info.pop_back();  // the log keeps the line without its '\n'
   std::string_view object =
       denial.reason == AclDenialReason::kCommand ? spec.full_name : argv[denial.arg_index];
   server_.acl.log().Add(denial.reason, AclLogContext::kToplevel, object, client.user->name(),
-                        std::move(info), now_ms);
+                        ClientInfoForLog(client, now_ms, spec.full_name, argv), now_ms);
 }
 
 bool Dispatcher::MustWaitForPause(const CommandSpec& spec) const {
