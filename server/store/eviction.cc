@@ -46,6 +46,12 @@ bool IsVolatilePolicy(EvictionPolicy p) {
          p == EvictionPolicy::kVolatileRandom || p == EvictionPolicy::kVolatileTtl;
 }
 
+// A random key of `db` (only among keys with a TTL when volatile_only); null when none.
+Entry* SampleKey(Keyspace& ks, int db, bool volatile_only) {
+  Database& d = ks.db(db);
+  return volatile_only ? d.RandomVolatile(ks.rng()) : d.RandomEntry(ks.rng());
+}
+
 // Higher score = better eviction candidate.
 uint64_t Score(const Entry* e, const EvictionConfig& config, int64_t now_ms) {
   switch (config.policy) {
@@ -67,7 +73,7 @@ void FillPool(Keyspace& ks, int64_t now_ms, std::vector<EvictionCandidate>& pool
     Database& d = ks.db(db);
     if ((volatile_only ? d.expires() : d.size()) == 0) continue;
     for (int i = 0; i < config.samples; ++i) {
-      Entry* e = volatile_only ? d.RandomVolatile(ks.rng()) : d.RandomEntry(ks.rng());
+      Entry* e = SampleKey(ks, db, volatile_only);
       uint64_t score = Score(e, config, now_ms);
       if (pool.size() == kPoolSize && score <= pool.front().score) continue;
       bool present = std::any_of(pool.begin(), pool.end(), [&](const EvictionCandidate& c) {
@@ -89,15 +95,12 @@ Entry* PickVictim(Keyspace& ks, int64_t now_ms, std::vector<EvictionCandidate>& 
   bool volatile_only = IsVolatilePolicy(config.policy);
   if (config.policy == EvictionPolicy::kAllKeysRandom ||
       config.policy == EvictionPolicy::kVolatileRandom) {
-    for (int i = 0; i < ks.database_count(); ++i) {
-      int db = static_cast<int>(ks.rng()() % ks.database_count());
-      for (int j = 0; j < ks.database_count(); ++j, db = (db + 1) % ks.database_count()) {
-        Database& d = ks.db(db);
-        Entry* e = volatile_only ? d.RandomVolatile(ks.rng()) : d.RandomEntry(ks.rng());
-        if (e != nullptr) {
-          *db_out = db;
-          return e;
-        }
+    // Each database once, from a random one, as Redis's round-robin over databases.
+    int db = static_cast<int>(ks.rng()() % ks.database_count());
+    for (int i = 0; i < ks.database_count(); ++i, db = (db + 1) % ks.database_count()) {
+      if (Entry* e = SampleKey(ks, db, volatile_only)) {
+        *db_out = db;
+        return e;
       }
     }
     return nullptr;
