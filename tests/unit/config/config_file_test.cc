@@ -1,15 +1,13 @@
 #include "server/config/config_file.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "tests/unit/config/line_error.h"
+#include "tests/unit/config/temp_dir_test.h"
 
 namespace tandem::config {
 namespace {
@@ -108,26 +106,7 @@ TEST(ParseConfigTextTest, UnbalancedQuotesNameTheLine) {
             "Unbalanced quotes in configuration line");
 }
 
-class TempDir : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tandem-config-file-test-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::string Write(const std::string& name, const std::string& text) {
-    const std::string path = (dir_ / name).string();
-    std::ofstream(path) << text;
-    return path;
-  }
-
-  std::filesystem::path dir_;
-};
-
-using IncludeTest = TempDir;
+using IncludeTest = TempDirTest;
 
 TEST_F(IncludeTest, ReadsTheIncludedFileInPlace) {
   const std::string inner = Write("inner.conf", "maxmemory 1mb\nhz 20\n");

@@ -12,6 +12,7 @@
 
 #include "server/config/keyspace_events.h"
 #include "tests/unit/config/line_error.h"
+#include "tests/unit/config/temp_dir_test.h"
 
 namespace tandem::config {
 namespace {
@@ -401,31 +402,7 @@ TEST(ConfigTest, OverrideSkipsImmutability) {
   EXPECT_EQ(config.Override("replicaof", "h x").message(), "Invalid master port");
 }
 
-class ConfigRewriteTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tandem-config-rewrite-test-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::string Write(const std::string& name, const std::string& text) {
-    const std::string path = (dir_ / name).string();
-    std::ofstream(path) << text;
-    return path;
-  }
-
-  static std::string Read(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-
-  std::filesystem::path dir_;
-};
+using ConfigRewriteTest = TempDirTest;
 
 // The scenario was run against redis-server 7.0.15; Tandem writes the same file except that lines
 // it appends come in table order rather than Redis's hash order.
