@@ -10,6 +10,7 @@ import pytest
 import redis
 
 from support.processes import ServerProcess
+from support.resp_socket import RawConnection
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 DEFAULT_BINARY = REPO / "build" / "release" / "server" / "app" / "tandem-server"
@@ -55,3 +56,10 @@ def r(shared_server):
     client.flushall()
     yield client
     client.close()
+
+
+@pytest.fixture
+def raw(r, shared_server):
+    """A raw RESP connection (support.resp_socket) to the module-wide server, after the flush."""
+    with RawConnection(shared_server.port) as conn:
+        yield conn

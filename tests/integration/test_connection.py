@@ -8,13 +8,6 @@ HELLO_KEYS = [b"server", b"version", b"proto", b"id", b"mode", b"role", b"module
 WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled."
 
 
-@pytest.fixture
-def raw(r, shared_server):
-    """A raw connection to the shared server (flushed by `r`)."""
-    with RawConnection(shared_server.port) as conn:
-        yield conn
-
-
 def require_command(conn, *probe):
     """Skips the test when the server does not know probe's command yet (type families land separately)."""
     reply = conn.call(*probe)

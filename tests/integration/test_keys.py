@@ -23,12 +23,6 @@ def invalid_expire(command):
 
 
 @pytest.fixture
-def raw(r, shared_server):
-    with RawConnection(shared_server.port) as conn:
-        yield conn
-
-
-@pytest.fixture
 def db_conn(r, shared_server):
     """Returns db(index) -> a raw connection that has selected that database; all closed at teardown."""
     with contextlib.ExitStack() as stack:

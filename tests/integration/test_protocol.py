@@ -16,12 +16,6 @@ MAX_CLIENTS_REACHED = b"-ERR max number of clients reached\r\n"
 
 
 @pytest.fixture
-def raw(r, shared_server):
-    with RawConnection(shared_server.port) as conn:
-        yield conn
-
-
-@pytest.fixture
 def bystander(r, shared_server):
     """A connection opened before the misbehaving one; it must stay usable."""
     with RawConnection(shared_server.port) as conn:

@@ -21,12 +21,6 @@ def invalid_expire(command):
 
 
 @pytest.fixture
-def raw(r, shared_server):
-    with RawConnection(shared_server.port) as conn:
-        yield conn
-
-
-@pytest.fixture
 def list_key(r):
     """A key holding a list, for WRONGTYPE checks; skips while the server has no list commands."""
     try:
