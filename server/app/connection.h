@@ -26,6 +26,7 @@ class Connection final : public net::SessionHandler, public commands::ClientConn
   // commands::ClientConnection
   void CloseAfterReply() override { session_.CloseAfterFlush(); }
   void Resume() override { session_.Resume(); }
+  void ResumeServed() override { session_.ResumeServed(); }
   void Flush() override { session_.Flush(); }
   std::string PeerAddress() const override { return session_.peer_address(); }
   std::string LocalAddress() const override { return session_.local_address(); }

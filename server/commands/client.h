@@ -23,6 +23,9 @@ class ClientConnection {
   virtual void CloseAfterReply() = 0;
   // Continues processing requests after the client was blocked (paused, later blocking commands).
   virtual void Resume() = 0;
+  // Continues after a blocked request was answered from outside (a blocking command served or
+  // timed out): the request is consumed, not run again.
+  virtual void ResumeServed() = 0;
   // Sends what was appended to the client's output buffer outside of a request (MONITOR, pub/sub).
   virtual void Flush() = 0;
   virtual std::string PeerAddress() const = 0;   // "ip:port"
@@ -72,6 +75,11 @@ class Client {
   void set_last_interaction_ms(int64_t ms) { last_interaction_ms_ = ms; }
   // Full name of the last command run ("client|list"), for CLIENT LIST "cmd".
   std::string_view last_command = "NULL";
+  // Pub/sub subscriptions (Pubsub keeps the sets); RESP2 subscribed mode while either is > 0.
+  size_t pubsub_channels = 0;
+  size_t pubsub_patterns = 0;
+  // True while EXEC runs this client's queued commands (blocking commands must not block).
+  bool in_exec = false;
 
  private:
   uint64_t id_;

@@ -29,6 +29,16 @@ CommandTable::CommandTable() {
   RegisterIntrospectionCommands(*this);
   RegisterConfigCommands(*this);
   RegisterAclCommands(*this);
+  RegisterHashCommands(*this);
+  RegisterListCommands(*this);
+  RegisterSetCommands(*this);
+  RegisterSortedSetCommands(*this);
+  RegisterBitmapCommands(*this);
+  RegisterHyperLogLogCommands(*this);
+  RegisterGeoCommands(*this);
+  RegisterSortCommands(*this);
+  RegisterPubsubCommands(*this);
+  RegisterTransactionCommands(*this);
 }
 
 void CommandTable::AssignIds(CommandSpec& spec, std::string_view parent) {

@@ -54,5 +54,15 @@ void RegisterClientCommands(CommandTable& table);
 void RegisterIntrospectionCommands(CommandTable& table);
 void RegisterConfigCommands(CommandTable& table);
 void RegisterAclCommands(CommandTable& table);
+void RegisterHashCommands(CommandTable& table);
+void RegisterListCommands(CommandTable& table);
+void RegisterSetCommands(CommandTable& table);
+void RegisterSortedSetCommands(CommandTable& table);
+void RegisterBitmapCommands(CommandTable& table);
+void RegisterHyperLogLogCommands(CommandTable& table);
+void RegisterGeoCommands(CommandTable& table);
+void RegisterSortCommands(CommandTable& table);
+void RegisterPubsubCommands(CommandTable& table);
+void RegisterTransactionCommands(CommandTable& table);
 
 }  // namespace tandem::commands

@@ -52,6 +52,9 @@ void InstallConfigHooks(ServerState& server) {
     settings.proto_max_bulk_len =
         std::min(config.GetInt("proto-max-bulk-len"), store::kMaxStringLength);
   });
+  Hook(server, "notify-keyspace-events", [&](const std::string&) {
+    server.notify_keyspace_events = static_cast<int>(config.GetInt("notify-keyspace-events"));
+  });
   Hook(server, "requirepass", [&](const std::string& value) { server.acl.SetRequirePass(value); });
   Hook(server, "acllog-max-len", [&](const std::string&) {
     server.acl.log().set_max_len(static_cast<size_t>(config.GetInt("acllog-max-len")));

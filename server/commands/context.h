@@ -48,6 +48,23 @@ class Context {
   store::Entry* Find(std::string_view key) { return server.keyspace.Find(client.db, key, now_ms); }
   // Records that the keyspace changed (n writes).
   void Dirty(uint64_t n = 1) { server.stats.dirty += n; }
+  // Redis's signalModifiedKey: every write to `key` calls it (breaks WATCH, wakes blocked clients).
+  void Touched(std::string_view key) { server.KeyTouched(client.db, key); }
+  // Publishes a keyspace notification of `event_class` (config::keyspace_event) for `key`.
+  void Notify(int event_class, std::string_view event, std::string_view key) {
+    server.NotifyKeyspaceEvent(event_class, event, key, client.db);
+  }
+
+  // Blocking commands. False inside MULTI/EXEC or a script: the handler then replies as on a
+  // timeout instead of blocking.
+  bool CanBlock() const { return !client.in_exec; }
+  // Makes the client wait on `keys` until `deadline_ms` (0: forever); see blocking.h. The handler
+  // returns without a reply; its command runs again when a key is written.
+  void Block(std::span<const std::string_view> keys, int64_t deadline_ms, BlockTimeoutReply reply) {
+    server.blocking.Block(client, client.db, keys, deadline_ms, reply, argv);
+    blocked = true;
+  }
+  bool blocked = false;  // Block was called
 };
 
 }  // namespace tandem::commands

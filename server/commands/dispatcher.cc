@@ -116,11 +116,27 @@ DispatchResult Dispatcher::Execute(Client& client, std::span<const std::string_v
     return DispatchResult::kDone;
   }
 
-  Context ctx(argv, *spec, client, server_, now_ms);
+  DispatchResult result = Call(client, *spec, argv, now_ms);
+  ServeBlockedClients();
+  return result;
+}
+
+DispatchResult Dispatcher::Call(Client& client, const CommandSpec& spec,
+                                std::span<const std::string_view> argv, int64_t now_ms) {
+  Context ctx(argv, spec, client, server_, now_ms);
   int64_t start = SteadyMicros();
-  spec->handler(ctx);
-  AfterCall(client, *spec, argv, SteadyMicros() - start, ctx.failed);
+  spec.handler(ctx);
+  // A blocked command is counted when it is finally served.
+  if (ctx.blocked) return DispatchResult::kBlocked;
+  AfterCall(client, spec, argv, SteadyMicros() - start, ctx.failed);
   return DispatchResult::kDone;
+}
+
+void Dispatcher::ServeBlockedClients() {
+  server_.blocking.ServeReadyKeys([this](Client& client, std::span<const std::string_view> argv) {
+    const CommandSpec* spec = server_.commands.Find(argv[0]);
+    return Call(client, *spec, argv, server_.clock.NowMs()) == DispatchResult::kDone;
+  });
 }
 
 void Dispatcher::AfterCall(Client& client, const CommandSpec& spec,

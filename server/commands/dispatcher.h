@@ -13,7 +13,8 @@ namespace tandem::commands {
 
 enum class DispatchResult {
   kDone,     // the request was handled (perhaps with an error reply)
-  kBlocked,  // the client must wait (CLIENT PAUSE); resend the same request on Resume()
+  kBlocked,  // the client must wait: CLIENT PAUSE (the request is resent on Resume()) or a
+             // blocking command (answered later; ResumeServed() moves past it)
 };
 
 class Dispatcher {
@@ -27,6 +28,11 @@ class Dispatcher {
   // Records an ACL denial in ACL LOG.
   void LogDenial(Client& client, const CommandSpec& spec, std::span<const std::string_view> argv,
                  const AclDenial& denial);
+  // Runs the handler and, unless it blocked, the statistics.
+  DispatchResult Call(Client& client, const CommandSpec& spec,
+                      std::span<const std::string_view> argv, int64_t now_ms);
+  // Re-runs the commands of clients blocked on keys the last command wrote.
+  void ServeBlockedClients();
   bool MustWaitForPause(const CommandSpec& spec) const;
   bool OverMaxmemory(int64_t now_ms);
   void Reject(Client& client, const CommandSpec* spec, std::string_view error);

@@ -40,6 +40,9 @@ void ServerState::EndPauseIfDue(int64_t now_ms, bool force) {
 void ServerState::RemoveClient(Client* client) {
   clients.erase(client->id());
   monitors.erase(std::remove(monitors.begin(), monitors.end(), client), monitors.end());
+  blocking.Remove(*client);
+  watches.UnwatchAll(*client);
+  pubsub.RemoveClient(*client);
 }
 
 void ServerState::CountError(std::string_view text) {

@@ -14,8 +14,11 @@
 
 #include "server/base/clock.h"
 #include "server/commands/acl.h"
+#include "server/commands/blocking.h"
 #include "server/commands/client.h"
 #include "server/commands/command_table.h"
+#include "server/commands/pubsub.h"
+#include "server/commands/watch.h"
 #include "server/config/config.h"
 #include "server/store/keyspace.h"
 
@@ -102,6 +105,10 @@ class ServerState {
   std::map<uint64_t, Client*> clients;
   uint64_t next_client_id = 1;
   std::vector<Client*> monitors;
+  BlockingRegistry blocking;
+  WatchRegistry watches;
+  Pubsub pubsub;
+  int notify_keyspace_events = 0;  // config::keyspace_event flags (notify-keyspace-events)
 
   std::deque<SlowlogEntry> slowlog;  // newest first
   uint64_t next_slowlog_id = 0;
@@ -116,6 +123,14 @@ class ServerState {
   // Ends an expired pause and resumes the clients it held. Called by the cron and by UNPAUSE.
   void EndPauseIfDue(int64_t now_ms, bool force);
   void RemoveClient(Client* client);
+  // A write changed (db, key): breaks WATCHes on it and wakes clients blocked on it.
+  void KeyTouched(int db, std::string_view key) {
+    watches.Touched(db, key);
+    blocking.KeyTouched(db, key);
+  }
+  // Publishes __keyspace@<db>__:<key> <event> and/or __keyevent@<db>__:<event> <key> when
+  // notify-keyspace-events enables `event_class`.
+  void NotifyKeyspaceEvent(int event_class, std::string_view event, std::string_view key, int db);
   // Counts an error reply in errorstats (keyed by its first word).
   void CountError(std::string_view text);
 };

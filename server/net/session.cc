@@ -122,7 +122,9 @@ void Session::Process() {
       close_after_flush_ = true;
       break;
     }
-    if (!argv_.empty() && !handler_->OnRequest(argv_)) {
+    if (skip_held_) {
+      skip_held_ = false;
+    } else if (!argv_.empty() && !handler_->OnRequest(argv_)) {
       blocked_ = true;  // the parser keeps its state; the same request is parsed again
       parser_.Reset();
       break;
@@ -138,6 +140,12 @@ void Session::Resume() {
   if (!blocked_ || closed_) return;
   blocked_ = false;
   asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Process(); });
+}
+
+void Session::ResumeServed() {
+  if (!blocked_ || closed_) return;
+  skip_held_ = true;
+  Resume();
 }
 
 void Session::Flush() {

@@ -57,6 +57,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void Flush();
   // Continues processing after OnRequest returned false.
   void Resume();
+  // Like Resume, but the held request was answered already: it is consumed without a rerun.
+  void ResumeServed();
   // Closes after what is in the output buffer has been written.
   void CloseAfterFlush();
   void SetAuthenticated(bool authenticated);
@@ -92,6 +94,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool reading_ = false;
   bool writing_active_ = false;
   bool blocked_ = false;
+  bool skip_held_ = false;  // the held request was answered (ResumeServed): drop it
   bool close_after_flush_ = false;
   bool closed_ = false;
   bool processing_ = false;

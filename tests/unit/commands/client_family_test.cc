@@ -15,6 +15,7 @@ class AddressedConnection final : public ClientConnection {
       : peer_(std::move(peer)), local_(std::move(local)) {}
   void CloseAfterReply() override { close_requested = true; }
   void Resume() override {}
+  void ResumeServed() override {}
   void Flush() override {}
   std::string PeerAddress() const override { return peer_; }
   std::string LocalAddress() const override { return local_; }

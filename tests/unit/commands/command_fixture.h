@@ -23,6 +23,7 @@ class RecordingConnection final : public ClientConnection {
  public:
   void CloseAfterReply() override { close_requested = true; }
   void Resume() override { ++resumes; }
+  void ResumeServed() override { ++served; }
   void Flush() override {}
   std::string PeerAddress() const override { return "127.0.0.1:40000"; }
   std::string LocalAddress() const override { return "127.0.0.1:6379"; }
@@ -34,6 +35,7 @@ class RecordingConnection final : public ClientConnection {
 
   bool close_requested = false;
   int resumes = 0;
+  int served = 0;
   bool authenticated = true;
 };
 

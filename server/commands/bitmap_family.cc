@@ -1,0 +1,9 @@
+// Bitmap commands (filled in by the data-types work).
+
+#include "server/commands/command_table.h"
+
+namespace tandem::commands {
+
+void RegisterBitmapCommands(CommandTable&) {}
+
+}  // namespace tandem::commands

@@ -1,0 +1,9 @@
+// Geo commands (filled in by the data-types work).
+
+#include "server/commands/command_table.h"
+
+namespace tandem::commands {
+
+void RegisterGeoCommands(CommandTable&) {}
+
+}  // namespace tandem::commands

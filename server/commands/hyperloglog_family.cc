@@ -1,0 +1,9 @@
+// HyperLogLog commands (filled in by the data-types work).
+
+#include "server/commands/command_table.h"
+
+namespace tandem::commands {
+
+void RegisterHyperLogLogCommands(CommandTable&) {}
+
+}  // namespace tandem::commands

@@ -1,0 +1,9 @@
+// List commands (filled in by the data-types work).
+
+#include "server/commands/command_table.h"
+
+namespace tandem::commands {
+
+void RegisterListCommands(CommandTable&) {}
+
+}  // namespace tandem::commands

@@ -1,0 +1,9 @@
+// Pubsub commands (filled in by the data-types work).
+
+#include "server/commands/command_table.h"
+
+namespace tandem::commands {
+
+void RegisterPubsubCommands(CommandTable&) {}
+
+}  // namespace tandem::commands

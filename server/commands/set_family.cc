@@ -1,0 +1,9 @@
+// Set commands (filled in by the data-types work).
+
+#include "server/commands/command_table.h"
+
+namespace tandem::commands {
+
+void RegisterSetCommands(CommandTable&) {}
+
+}  // namespace tandem::commands

@@ -1,0 +1,9 @@
+// Sort commands (filled in by the data-types work).
+
+#include "server/commands/command_table.h"
+
+namespace tandem::commands {
+
+void RegisterSortCommands(CommandTable&) {}
+
+}  // namespace tandem::commands

@@ -1,0 +1,9 @@
+// Transaction commands (filled in by the data-types work).
+
+#include "server/commands/command_table.h"
+
+namespace tandem::commands {
+
+void RegisterTransactionCommands(CommandTable&) {}
+
+}  // namespace tandem::commands

@@ -1,0 +1,47 @@
+#include "server/commands/watch.h"
+
+#include <algorithm>
+
+namespace tandem::commands {
+
+std::string WatchRegistry::KeyId(int db, std::string_view key) {
+  std::string id = std::to_string(db);
+  id += ':';
+  id += key;
+  return id;
+}
+
+void WatchRegistry::Watch(Client& client, int db, std::string_view key, bool live_now) {
+  ClientWatches& cw = clients_[&client];
+  for (const Watched& w : cw.keys) {
+    if (w.db == db && w.key == key) return;
+  }
+  cw.keys.push_back({db, std::string(key), live_now});
+  by_key_[KeyId(db, key)].push_back(&client);
+}
+
+void WatchRegistry::Touched(int db, std::string_view key) {
+  if (by_key_.empty()) return;
+  auto it = by_key_.find(KeyId(db, key));
+  if (it == by_key_.end()) return;
+  for (Client* client : it->second) clients_[client].broken = true;
+}
+
+size_t WatchRegistry::watched_keys(const Client& client) const {
+  auto it = clients_.find(&client);
+  return it == clients_.end() ? 0 : it->second.keys.size();
+}
+
+void WatchRegistry::UnwatchAll(Client& client) {
+  auto it = clients_.find(&client);
+  if (it == clients_.end()) return;
+  for (const Watched& w : it->second.keys) {
+    auto k = by_key_.find(KeyId(w.db, w.key));
+    if (k == by_key_.end()) continue;
+    std::erase(k->second, &client);
+    if (k->second.empty()) by_key_.erase(k);
+  }
+  clients_.erase(it);
+}
+
+}  // namespace tandem::commands

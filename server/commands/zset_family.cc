@@ -1,0 +1,9 @@
+// SortedSet commands (filled in by the data-types work).
+
+#include "server/commands/command_table.h"
+
+namespace tandem::commands {
+
+void RegisterSortedSetCommands(CommandTable&) {}
+
+}  // namespace tandem::commands
