@@ -70,7 +70,7 @@ class BlockingRegistry {
 
   std::unordered_map<const Client*, Waiter> waiters_;
   std::unordered_map<std::string, std::deque<Client*>> by_key_;  // KeyId -> clients, FIFO
-  std::vector<std::string> ready_;                                // KeyIds, in signal order
+  std::vector<std::string> ready_;                               // KeyIds, in signal order
   bool serving_ = false;
 };
 

@@ -6,8 +6,10 @@
 // Owner: the app's connection object; registered in ServerState::clients while connected.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "server/resp/reply_builder.h"
 
@@ -36,6 +38,12 @@ class ClientConnection {
   virtual size_t OutputBufferSize() const = 0;
   // Updates the request parser's limits after authentication or a config change.
   virtual void SetAuthenticated(bool authenticated) = 0;
+};
+
+// MULTI state: the commands queued until EXEC. Flow: MULTI -> queued... -> EXEC | DISCARD.
+struct Transaction {
+  std::vector<std::vector<std::string>> commands;
+  bool aborted = false;  // a command failed to queue: EXEC answers EXECABORT
 };
 
 // Client flags (CLIENT LIST "flags" letters are derived from them).
@@ -78,6 +86,7 @@ class Client {
   // Pub/sub subscriptions (Pubsub keeps the sets); RESP2 subscribed mode while either is > 0.
   size_t pubsub_channels = 0;
   size_t pubsub_patterns = 0;
+  std::optional<Transaction> multi;  // set between MULTI and EXEC/DISCARD
   // True while EXEC runs this client's queued commands (blocking commands must not block).
   bool in_exec = false;
 

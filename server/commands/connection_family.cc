@@ -125,6 +125,8 @@ void Reset(Context& ctx) {
   c.name.clear();
   c.flags = 0;
   std::erase(ctx.server.monitors, &c);
+  c.multi.reset();
+  ctx.server.watches.UnwatchAll(c);
   c.user = &ctx.server.acl.default_user();
   c.authenticated = ctx.server.acl.DefaultUserNeedsNoAuth();
   c.connection().SetAuthenticated(c.authenticated);

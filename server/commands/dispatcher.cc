@@ -25,6 +25,13 @@ bool ArityOk(const CommandSpec& spec, size_t argc) {
                         : argc >= static_cast<size_t>(-spec.arity);
 }
 
+// The commands MULTI does not queue.
+bool RunsInsideMulti(const CommandSpec& spec) {
+  std::string_view n = spec.full_name;
+  return n == "exec" || n == "discard" || n == "multi" || n == "watch" || n == "quit" ||
+         n == "reset";
+}
+
 }  // namespace
 
 void Context::Error(std::string_view text) {
@@ -81,16 +88,43 @@ void Dispatcher::LogDenial(Client& client, const CommandSpec& spec,
                         ClientInfoForLog(client, now_ms, spec.full_name, argv), now_ms);
 }
 
-bool Dispatcher::MustWaitForPause(const CommandSpec& spec) const {
+bool Dispatcher::MustWaitForPause(Client& client, const CommandSpec& spec) const {
   switch (server_.pause_mode) {
     case PauseMode::kOff:
       return false;
     case PauseMode::kAll:
       return true;
     case PauseMode::kWrite:
-      return (spec.flags & (kWrite | kMayReplicate)) != 0;
+      if (spec.flags & (kWrite | kMayReplicate)) return true;
+      // EXEC waits when it would run a write.
+      if (spec.name == "exec" && client.multi) {
+        for (const auto& queued : client.multi->commands) {
+          const CommandSpec* q = server_.commands.Find(queued[0]);
+          if (q != nullptr && (q->flags & (kWrite | kMayReplicate))) return true;
+        }
+      }
+      return false;
   }
   return false;
+}
+
+void Dispatcher::Queue(Client& client, const CommandSpec& spec,
+                       std::span<const std::string_view> argv, bool over_maxmemory) {
+  if (spec.flags & kNoMulti) {
+    client.multi->aborted = true;
+    return Reject(client, &spec, errors::kNotAllowedInMulti);
+  }
+  if (over_maxmemory && (spec.flags & kDenyOom)) {
+    client.multi->aborted = true;
+    return Reject(client, &spec, errors::kOom);
+  }
+  client.multi->commands.emplace_back(argv.begin(), argv.end());
+  client.reply().SimpleString("QUEUED");
+}
+
+void Dispatcher::RunQueued(Client& client, std::span<const std::string_view> argv) {
+  const CommandSpec* spec = Resolve(client, argv);
+  if (spec != nullptr) Call(client, *spec, argv, server_.clock.NowMs());
 }
 
 bool Dispatcher::OverMaxmemory(int64_t now_ms) {
@@ -105,13 +139,21 @@ DispatchResult Dispatcher::Execute(Client& client, std::span<const std::string_v
   int64_t now_ms = server_.clock.NowMs();
   client.set_last_interaction_ms(now_ms);
   const CommandSpec* spec = Resolve(client, argv);
-  if (spec == nullptr) return DispatchResult::kDone;
+  if (spec == nullptr) {
+    if (client.multi) client.multi->aborted = true;  // EXEC will answer EXECABORT
+    return DispatchResult::kDone;
+  }
 
-  if (MustWaitForPause(*spec)) {
+  if (MustWaitForPause(client, *spec)) {
     server_.paused_clients.push_back(client.id());
     return DispatchResult::kBlocked;
   }
-  if (OverMaxmemory(now_ms) && (spec->flags & kDenyOom)) {
+  bool over_maxmemory = OverMaxmemory(now_ms);
+  if (client.multi && !RunsInsideMulti(*spec)) {
+    Queue(client, *spec, argv, over_maxmemory);
+    return DispatchResult::kDone;
+  }
+  if (over_maxmemory && (spec->flags & kDenyOom)) {
     Reject(client, spec, errors::kOom);
     return DispatchResult::kDone;
   }

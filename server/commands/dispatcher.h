@@ -17,10 +17,12 @@ enum class DispatchResult {
              // blocking command (answered later; ResumeServed() moves past it)
 };
 
-class Dispatcher {
+class Dispatcher final : public CommandRunner {
  public:
-  explicit Dispatcher(ServerState& server) : server_(server) {}
+  explicit Dispatcher(ServerState& server) : server_(server) { server_.runner = this; }
   DispatchResult Execute(Client& client, std::span<const std::string_view> argv);
+  // EXEC's queued commands: checked again (arity, ACL) and run, without queueing or blocking.
+  void RunQueued(Client& client, std::span<const std::string_view> argv) override;
 
  private:
   // Returns the command to run, or null after replying with the pre-check's error.
@@ -33,7 +35,10 @@ class Dispatcher {
                       std::span<const std::string_view> argv, int64_t now_ms);
   // Re-runs the commands of clients blocked on keys the last command wrote.
   void ServeBlockedClients();
-  bool MustWaitForPause(const CommandSpec& spec) const;
+  bool MustWaitForPause(Client& client, const CommandSpec& spec) const;
+  // Inside MULTI: queues the command (replying QUEUED) or refuses it and marks the transaction.
+  void Queue(Client& client, const CommandSpec& spec, std::span<const std::string_view> argv,
+             bool over_maxmemory);
   bool OverMaxmemory(int64_t now_ms);
   void Reject(Client& client, const CommandSpec* spec, std::string_view error);
   void AfterCall(Client& client, const CommandSpec& spec, std::span<const std::string_view> argv,

@@ -111,6 +111,17 @@ std::string NoSuchUser(std::string_view name);
 std::string NoPermCommand(std::string_view full_name);
 // "ERR invalid expire time in 'set' command"
 std::string InvalidExpire(std::string_view command);
+
+// Transactions (MULTI/EXEC/WATCH).
+inline constexpr std::string_view kNotAllowedInMulti =
+    "ERR Command not allowed inside a transaction";
+inline constexpr std::string_view kMultiNested = "ERR MULTI calls can not be nested";
+inline constexpr std::string_view kExecWithoutMulti = "ERR EXEC without MULTI";
+inline constexpr std::string_view kDiscardWithoutMulti = "ERR DISCARD without MULTI";
+inline constexpr std::string_view kWatchInMulti = "ERR WATCH inside MULTI is not allowed";
+inline constexpr std::string_view kExecAbort =
+    "EXECABORT Transaction discarded because of previous errors.";
+
 // "ERR Unsupported option foo" (EXPIRE's options; the option as the client sent it)
 std::string UnsupportedOption(std::string_view option);
 

@@ -9,6 +9,7 @@
 #include "server/commands/command_table.h"
 #include "server/commands/context.h"
 #include "server/commands/errors.h"
+#include "server/config/keyspace_events.h"
 
 namespace tandem::commands {
 namespace {
@@ -76,10 +77,14 @@ void ExpireGeneric(Context& ctx, int64_t base_ms, bool seconds) {
   if (e == nullptr) return ctx.reply().Integer(0);
   int64_t current = e->has_expire() ? e->expire_ms() : -1;
   if (!ConditionsHold(conditions, current, when)) return ctx.reply().Integer(0);
+  std::string_view key = ctx.argv[1];
+  ctx.Touched(key);
   if (when <= ctx.now_ms) {
+    ctx.Notify(config::keyspace_event::kGeneric, "del", key);
     ctx.db().Delete(e);
   } else {
     ctx.db().SetExpire(e, when);
+    ctx.Notify(config::keyspace_event::kGeneric, "expire", key);
   }
   ctx.Dirty();
   ctx.reply().Integer(1);
@@ -111,6 +116,8 @@ void Persist(Context& ctx) {
   store::Entry* e = ctx.Find(ctx.argv[1]);
   if (e == nullptr || !ctx.db().Persist(e)) return ctx.reply().Integer(0);
   ctx.Dirty();
+  ctx.Touched(ctx.argv[1]);
+  ctx.Notify(config::keyspace_event::kGeneric, "persist", ctx.argv[1]);
   ctx.reply().Integer(1);
 }
 

@@ -14,6 +14,7 @@
 #include "server/commands/context.h"
 #include "server/commands/errors.h"
 #include "server/commands/help_reply.h"
+#include "server/config/keyspace_events.h"
 #include "server/store/eviction.h"
 
 namespace tandem::commands {
@@ -29,6 +30,8 @@ void Del(Context& ctx) {
     if (e == nullptr) continue;
     ctx.db().Delete(e);
     ctx.Dirty();
+    ctx.Touched(ctx.argv[i]);
+    ctx.Notify(config::keyspace_event::kGeneric, "del", ctx.argv[i]);
     ++removed;
   }
   ctx.reply().Integer(removed);
@@ -180,6 +183,10 @@ void RenameGeneric(Context& ctx, bool nx) {
   // The value, TTL and access data move with the key.
   db.Add(store::Entry::Rekey(db.Detach(from), to));
   ctx.Dirty();
+  ctx.Touched(from);
+  ctx.Touched(to);
+  ctx.Notify(config::keyspace_event::kGeneric, "rename_from", from);
+  ctx.Notify(config::keyspace_event::kGeneric, "rename_to", to);
   if (nx) return ctx.reply().Integer(1);
   ctx.reply().SimpleString("OK");
 }
@@ -215,6 +222,10 @@ void Move(Context& ctx) {
     return ctx.reply().Integer(0);
   ctx.keyspace().db(target).Add(ctx.db().Detach(key));
   ctx.Dirty();
+  ctx.Touched(key);
+  ctx.server.KeyTouched(target, key);
+  ctx.Notify(config::keyspace_event::kGeneric, "move_from", key);
+  ctx.server.NotifyKeyspaceEvent(config::keyspace_event::kGeneric, "move_to", key, target);
   ctx.reply().Integer(1);
 }
 
@@ -245,6 +256,8 @@ void Copy(Context& ctx) {
   ctx.keyspace().InitAccess(copy, ctx.now_ms);
   dst.Add(copy);
   ctx.Dirty();
+  ctx.server.KeyTouched(target, to);
+  ctx.server.NotifyKeyspaceEvent(config::keyspace_event::kGeneric, "copy_to", to, target);
   ctx.reply().Integer(1);
 }
 
@@ -256,7 +269,18 @@ void SwapDb(Context& ctx) {
   if (!b || *b < INT_MIN || *b > INT_MAX) return ctx.Error(errors::kInvalidSecondDb);
   int count = ctx.keyspace().database_count();
   if (*a < 0 || *a >= count || *b < 0 || *b >= count) return ctx.Error(errors::kDbIndexOutOfRange);
-  if (*a != *b) ctx.keyspace().SwapDatabases(static_cast<int>(*a), static_cast<int>(*b));
+  if (*a != *b) {
+    int x = static_cast<int>(*a), y = static_cast<int>(*b);
+    store::Keyspace& keyspace = ctx.keyspace();
+    // A watched key changes when it exists on either side of the swap.
+    auto exists = [&](int db, std::string_view key) {
+      int other = db == x ? y : x;
+      return keyspace.db(db).Find(key) != nullptr || keyspace.db(other).Find(key) != nullptr;
+    };
+    ctx.server.watches.TouchedDb(x, exists);
+    ctx.server.watches.TouchedDb(y, exists);
+    keyspace.SwapDatabases(x, y);
+  }
   ctx.Dirty();
   ctx.reply().SimpleString("OK");
 }

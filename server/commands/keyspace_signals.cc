@@ -9,8 +9,8 @@
 
 namespace tandem::commands {
 
-void ServerState::NotifyKeyspaceEvent(int event_class, std::string_view event,
-                                      std::string_view key, int db) {
+void ServerState::NotifyKeyspaceEvent(int event_class, std::string_view event, std::string_view key,
+                                      int db) {
   namespace ke = config::keyspace_event;
   int flags = notify_keyspace_events;
   if ((flags & event_class) == 0) return;

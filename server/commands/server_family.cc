@@ -38,7 +38,10 @@ bool ParseFlushMode(Context& ctx) {
 void FlushDb(Context& ctx) {
   if (!ParseFlushMode(ctx)) return;
   size_t removed = ctx.db().size();
-  ctx.db().Clear();
+  store::Database& db = ctx.db();
+  ctx.server.watches.TouchedDb(ctx.db_index(),
+                               [&](int, std::string_view key) { return db.Find(key) != nullptr; });
+  db.Clear();
   ctx.Dirty(removed);
   ctx.reply().SimpleString("OK");
 }
@@ -46,7 +49,10 @@ void FlushDb(Context& ctx) {
 void FlushAll(Context& ctx) {
   if (!ParseFlushMode(ctx)) return;
   size_t removed = ctx.keyspace().TotalKeys();
-  ctx.keyspace().FlushAll();
+  store::Keyspace& keyspace = ctx.keyspace();
+  ctx.server.watches.TouchedDb(
+      -1, [&](int db, std::string_view key) { return keyspace.db(db).Find(key) != nullptr; });
+  keyspace.FlushAll();
   // One more than the keys removed, as Redis counts it, so that even an empty FLUSHALL is a write.
   ctx.Dirty(removed + 1);
   ctx.reply().SimpleString("OK");

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <random>
 
+#include "server/config/keyspace_events.h"
+
 namespace tandem::commands {
 namespace {
 
@@ -24,6 +26,13 @@ ServerState::ServerState(config::Config& cfg, const base::Clock& clk, uint64_t s
       run_id(RandomHex(seed ^ 0x5eed, 40)),
       start_time_ms(clk.NowMs()) {
   stats.commands.resize(commands.id_count());
+  keyspace.set_on_removed([this](int db, std::string_view key, store::Keyspace::Removal why) {
+    namespace ke = config::keyspace_event;
+    bool expired = why == store::Keyspace::Removal::kExpired;
+    watches.Touched(db, key, /*removed=*/true);
+    NotifyKeyspaceEvent(expired ? ke::kExpired : ke::kEvicted, expired ? "expired" : "evicted", key,
+                        db);
+  });
 }
 
 void ServerState::EndPauseIfDue(int64_t now_ms, bool force) {

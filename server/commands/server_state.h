@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,14 @@ class ServerControl {
   virtual void RequestShutdown() = 0;
 };
 
+// Runs one of EXEC's queued commands with the dispatcher's checks and statistics (implemented by
+// the Dispatcher, which owns both).
+class CommandRunner {
+ public:
+  virtual ~CommandRunner() = default;
+  virtual void RunQueued(Client& client, std::span<const std::string_view> argv) = 0;
+};
+
 // Config values read on every command, cached here by the app's config hooks.
 struct HotSettings {
   int64_t maxmemory = 0;
@@ -94,6 +103,7 @@ class ServerState {
   ServerStats stats;
   HotSettings settings;
   ServerControl* control = nullptr;
+  CommandRunner* runner = nullptr;
 
   std::string run_id;  // 40 hex chars, new at each start
   int64_t start_time_ms = 0;

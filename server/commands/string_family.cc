@@ -15,6 +15,7 @@
 #include "server/commands/command_table.h"
 #include "server/commands/context.h"
 #include "server/commands/errors.h"
+#include "server/config/keyspace_events.h"
 
 namespace tandem::commands {
 namespace {
@@ -57,6 +58,18 @@ store::Entry* StoreString(Context& ctx, std::string_view key, std::string_view v
   ctx.keyspace().InitAccess(e, ctx.now_ms);
   return e;
 }
+
+namespace ke = config::keyspace_event;
+
+// A write changed `key`: WATCH and blocked clients learn it, and the string-class `event` is
+// published.
+void Wrote(Context& ctx, std::string_view key, std::string_view event) {
+  ctx.Touched(key);
+  ctx.Notify(ke::kString, event, key);
+}
+
+// The TTL half of SET EX/GETEX: Redis publishes it as a generic "expire" event.
+void WroteExpire(Context& ctx, std::string_view key) { ctx.Notify(ke::kGeneric, "expire", key); }
 
 // False, after the error reply, when a string of `size` bytes grown by `added` bytes would be
 // longer than proto-max-bulk-len.
@@ -176,6 +189,8 @@ void Set(Context& ctx) {
   if (opt.expire != ExpireForm::kNone) e = ctx.db().SetExpire(e, when_ms);
   ctx.keyspace().InitAccess(e, ctx.now_ms);
   ctx.Dirty();
+  Wrote(ctx, key, "set");
+  if (opt.expire != ExpireForm::kNone) WroteExpire(ctx, key);
   if (!opt.get) ctx.reply().SimpleString("OK");
 }
 
@@ -183,6 +198,7 @@ void SetNx(Context& ctx) {
   if (ctx.Find(ctx.argv[1]) != nullptr) return ctx.reply().Integer(0);
   AddString(ctx, ctx.argv[1], ctx.argv[2]);
   ctx.Dirty();
+  Wrote(ctx, ctx.argv[1], "set");
   ctx.reply().Integer(1);
 }
 
@@ -193,6 +209,8 @@ void SetWithTtl(Context& ctx, ExpireForm form) {
   store::Entry* e = StoreString(ctx, ctx.argv[1], ctx.argv[3]);
   ctx.db().SetExpire(e, when_ms);
   ctx.Dirty();
+  Wrote(ctx, ctx.argv[1], "set");
+  WroteExpire(ctx, ctx.argv[1]);
   ctx.reply().SimpleString("OK");
 }
 void SetEx(Context& ctx) { SetWithTtl(ctx, ExpireForm::kEx); }
@@ -208,6 +226,7 @@ void GetSet(Context& ctx) {
   }
   StoreString(ctx, ctx.argv[1], ctx.argv[2]);
   ctx.Dirty();
+  Wrote(ctx, ctx.argv[1], "set");
 }
 
 void GetDel(Context& ctx) {
@@ -219,6 +238,8 @@ void GetDel(Context& ctx) {
   ctx.reply().Bulk(e->string_value());
   ctx.db().Delete(e);
   ctx.Dirty();
+  ctx.Touched(ctx.argv[1]);
+  ctx.Notify(ke::kGeneric, "del", ctx.argv[1]);
 }
 
 // GETEX key [EX s|PX ms|EXAT ts|PXAT ts-ms|PERSIST]
@@ -238,11 +259,17 @@ void GetEx(Context& ctx) {
   if (absolute && when_ms <= ctx.now_ms) {
     ctx.db().Delete(e);  // an absolute time already passed: the key goes now
     ctx.Dirty();
+    ctx.Touched(ctx.argv[1]);
+    ctx.Notify(ke::kGeneric, "del", ctx.argv[1]);
   } else if (opt.expire != ExpireForm::kNone) {
     ctx.db().SetExpire(e, when_ms);
     ctx.Dirty();
+    ctx.Touched(ctx.argv[1]);
+    WroteExpire(ctx, ctx.argv[1]);
   } else if (opt.persist && ctx.db().Persist(e)) {
     ctx.Dirty();
+    ctx.Touched(ctx.argv[1]);
+    ctx.Notify(ke::kGeneric, "persist", ctx.argv[1]);
   }
 }
 
@@ -265,7 +292,10 @@ void MSetPairs(Context& ctx, bool only_new) {
     for (size_t i = 1; i < ctx.argv.size(); i += 2)
       if (ctx.Find(ctx.argv[i]) != nullptr) return ctx.reply().Integer(0);
   }
-  for (size_t i = 1; i < ctx.argv.size(); i += 2) StoreString(ctx, ctx.argv[i], ctx.argv[i + 1]);
+  for (size_t i = 1; i < ctx.argv.size(); i += 2) {
+    StoreString(ctx, ctx.argv[i], ctx.argv[i + 1]);
+    Wrote(ctx, ctx.argv[i], "set");
+  }
   ctx.Dirty((ctx.argv.size() - 1) / 2);
   if (only_new) {
     ctx.reply().Integer(1);
@@ -290,6 +320,7 @@ void Append(Context& ctx) {
     e->set_raw_encoding();
   }
   ctx.Dirty();
+  Wrote(ctx, key, "append");
   ctx.reply().Integer(static_cast<int64_t>(e->string_value().size()));
 }
 
@@ -329,6 +360,7 @@ void AddToInteger(Context& ctx, int64_t delta) {
     e->set_string_encoding(store::StringEncoding::kInt);
   }
   ctx.Dirty();
+  Wrote(ctx, key, "incrby");
   ctx.reply().Integer(value);
 }
 
@@ -375,6 +407,7 @@ void IncrByFloat(Context& ctx) {
   e->set_string_encoding(encoding == store::StringEncoding::kInt ? store::StringEncoding::kEmbstr
                                                                  : encoding);
   ctx.Dirty();
+  Wrote(ctx, ctx.argv[1], "incrbyfloat");
   ctx.reply().Bulk(text);
 }
 
@@ -420,6 +453,7 @@ void SetRange(Context& ctx) {
   std::memcpy(data + at, patch.data(), patch.size());
   e->set_raw_encoding();
   ctx.Dirty();
+  Wrote(ctx, key, "setrange");
   ctx.reply().Integer(static_cast<int64_t>(length));
 }
 

@@ -20,11 +20,20 @@ void WatchRegistry::Watch(Client& client, int db, std::string_view key, bool liv
   by_key_[KeyId(db, key)].push_back(&client);
 }
 
-void WatchRegistry::Touched(int db, std::string_view key) {
+void WatchRegistry::Touched(int db, std::string_view key, bool removed) {
   if (by_key_.empty()) return;
   auto it = by_key_.find(KeyId(db, key));
   if (it == by_key_.end()) return;
-  for (Client* client : it->second) clients_[client].broken = true;
+  for (Client* client : it->second) {
+    ClientWatches& cw = clients_[client];
+    if (!removed) {
+      cw.broken = true;
+      continue;
+    }
+    for (const Watched& w : cw.keys) {
+      if (w.db == db && w.key == key && w.live_at_watch) cw.broken = true;
+    }
+  }
 }
 
 size_t WatchRegistry::watched_keys(const Client& client) const {

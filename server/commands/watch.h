@@ -22,8 +22,9 @@ class WatchRegistry {
   // Adds (db, key) to the client's watched keys; `live_now` is whether the key exists and has not
   // expired at this moment.
   void Watch(Client& client, int db, std::string_view key, bool live_now);
-  // Marks every client watching (db, key) as broken.
-  void Touched(int db, std::string_view key);
+  // Marks every client watching (db, key) as broken. An expiry or eviction (`removed`) breaks
+  // only the watches taken while the key was live.
+  void Touched(int db, std::string_view key, bool removed = false);
   // FLUSHDB/FLUSHALL/SWAPDB: marks clients watching a key of `db` (every db when db < 0) that
   // `exists(db, key)` says is present as broken (as Redis 7.0, watching an absent key survives).
   template <typename ExistsFn>

@@ -182,7 +182,7 @@ size_t EvictToTarget(Keyspace& keyspace, size_t target_bytes, int64_t now_ms, bo
       *ok = false;
       break;
     }
-    keyspace.NotifyRemoved(db, victim->key());
+    keyspace.NotifyRemoved(db, victim->key(), Keyspace::Removal::kEvicted);
     keyspace.db(db).Delete(victim);
     ++keyspace.stats().evicted_keys;
     ++evicted;

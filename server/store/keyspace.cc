@@ -14,7 +14,7 @@ Keyspace::Keyspace(int database_count, uint64_t seed) : rng_(seed) {
 }
 
 void Keyspace::ExpireEntry(int db, Entry* entry) {
-  NotifyRemoved(db, entry->key());
+  NotifyRemoved(db, entry->key(), Removal::kExpired);
   dbs_[db].Delete(entry);
   ++stats_.expired_keys;
 }

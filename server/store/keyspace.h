@@ -61,12 +61,13 @@ class Keyspace {
   // so that a table which stopped receiving writes does not stay half-resized.
   void IncrementalRehash(int64_t budget_us, const std::function<int64_t()>& clock_us);
 
-  // Called with (db, key) before a key is deleted by expiry or eviction (for propagation).
-  void set_on_removed(std::function<void(int, std::string_view)> fn) {
-    on_removed_ = std::move(fn);
-  }
-  void NotifyRemoved(int db, std::string_view key) {
-    if (on_removed_) on_removed_(db, key);
+  // Why a key went away without a command deleting it.
+  enum class Removal { kExpired, kEvicted };
+  using RemovedFn = std::function<void(int db, std::string_view key, Removal why)>;
+  // Called before a key is deleted by expiry or eviction (WATCH, notifications, propagation).
+  void set_on_removed(RemovedFn fn) { on_removed_ = std::move(fn); }
+  void NotifyRemoved(int db, std::string_view key, Removal why) {
+    if (on_removed_) on_removed_(db, key, why);
   }
 
   EvictionConfig& eviction() { return eviction_; }
@@ -82,7 +83,7 @@ class Keyspace {
   std::vector<EvictionCandidate> eviction_pool_;
   KeyspaceStats stats_;
   std::mt19937_64 rng_;
-  std::function<void(int, std::string_view)> on_removed_;
+  RemovedFn on_removed_;
 };
 
 }  // namespace tandem::store

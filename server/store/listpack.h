@@ -1,6 +1,7 @@
 #pragma once
 // Listpack: a sequence of short byte strings in one contiguous heap buffer. It is the compact
-// encoding behind small hashes and sorted sets and behind each node of a list (as Redis's listpack).
+// encoding behind small hashes and sorted sets and behind each node of a list (as Redis's
+// listpack).
 //
 // Entry layout: [length varint][bytes][back-length], where the back-length holds the size of the
 // length varint plus the bytes, written so that it can be read from its last byte backwards (7

@@ -23,7 +23,8 @@ class EvictionTest : public ::testing::Test {
  protected:
   EvictionTest() {
     ks_.eviction().samples = 64;  // sample (almost) every key: the best victim is always seen
-    ks_.set_on_removed([this](int, std::string_view key) { removed_.emplace_back(key); });
+    ks_.set_on_removed(
+        [this](int, std::string_view key, Keyspace::Removal) { removed_.emplace_back(key); });
     removed_.reserve(256);
   }
   void UsePolicy(EvictionPolicy policy) { ks_.eviction().policy = policy; }

@@ -14,7 +14,9 @@ constexpr int64_t kNow = 1'700'000'000'000;
 class KeyspaceTest : public ::testing::Test {
  protected:
   KeyspaceTest() {
-    ks_.set_on_removed([this](int db, std::string_view key) { removed_.emplace_back(db, key); });
+    ks_.set_on_removed([this](int db, std::string_view key, Keyspace::Removal) {
+      removed_.emplace_back(db, key);
+    });
   }
   Entry* Add(int db, const std::string& key, int64_t expire_ms = 0) {
     Entry* e = ks_.db(db).SetString(key, "v", false);
