@@ -72,8 +72,7 @@ uint64_t Interleave(uint32_t latitude_index, uint32_t longitude_index) {
 Cell Encode(Point p, Range longitude, Range latitude, int step) {
   const double cells = static_cast<double>(1ULL << step);
   const double lat_offset = (p.latitude - latitude.min) / (latitude.max - latitude.min) * cells;
-  const double lon_offset =
-      (p.longitude - longitude.min) / (longitude.max - longitude.min) * cells;
+  const double lon_offset = (p.longitude - longitude.min) / (longitude.max - longitude.min) * cells;
   return Cell{Interleave(static_cast<uint32_t>(lat_offset), static_cast<uint32_t>(lon_offset)),
               step};
 }
@@ -172,9 +171,7 @@ base::Status ValidateLongLat(double longitude, double latitude) {
   return base::Status::InvalidArgument(std::move(message));
 }
 
-uint64_t EncodeBits(Point p) {
-  return Encode(p, kLongitudeRange, kLatitudeRange, kMaxStep).bits;
-}
+uint64_t EncodeBits(Point p) { return Encode(p, kLongitudeRange, kLatitudeRange, kMaxStep).bits; }
 
 double EncodeScore(Point p) { return static_cast<double>(EncodeBits(p)); }
 
@@ -224,10 +221,10 @@ std::vector<ScoreRange> SearchRanges(const Shape& shape) {
   const Area bounds = BoundingBox(shape);
   const double half_width = shape.width / 2;
   const double half_height = shape.height / 2;
-  const double range_meters = shape.to_meters * (shape.type == Shape::Type::kRadius
-                                                     ? shape.radius
-                                                     : std::sqrt(half_width * half_width +
-                                                                 half_height * half_height));
+  const double range_meters =
+      shape.to_meters * (shape.type == Shape::Type::kRadius
+                             ? shape.radius
+                             : std::sqrt(half_width * half_width + half_height * half_height));
   int step = EstimateStep(range_meters, shape.centre.latitude);
 
   // A coarser step when a direct neighbour does not reach the bounding box's edge.

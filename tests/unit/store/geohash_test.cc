@@ -31,34 +31,69 @@ std::string DistText(double meters, double to_meters) {
 struct Place {
   const char* name;
   Point input;
-  uint64_t score;            // ZSCORE after GEOADD
-  const char* longitude;     // GEOPOS
-  const char* latitude;      // GEOPOS
-  const char* geohash;       // GEOHASH
+  uint64_t score;         // ZSCORE after GEOADD
+  const char* longitude;  // GEOPOS
+  const char* latitude;   // GEOPOS
+  const char* geohash;    // GEOHASH
 };
 
 const Place kPlaces[] = {
-    {"Palermo", {13.361389, 38.115556}, 3479099956230698ULL, "13.36138933897018433",
-     "38.11555639549629859", "sqc8b49rny0"},
-    {"Catania", {15.087269, 37.502669}, 3479447370796909ULL, "15.08726745843887329",
-     "37.50266842333162032", "sqdtr74hyu0"},
-    {"south-west limit", {-180, -85.05112878}, 0, "-179.99999731779098511", "-85.05112751263942528",
+    {"Palermo",
+     {13.361389, 38.115556},
+     3479099956230698ULL,
+     "13.36138933897018433",
+     "38.11555639549629859",
+     "sqc8b49rny0"},
+    {"Catania",
+     {15.087269, 37.502669},
+     3479447370796909ULL,
+     "15.08726745843887329",
+     "37.50266842333162032",
+     "sqdtr74hyu0"},
+    {"south-west limit",
+     {-180, -85.05112878},
+     0,
+     "-179.99999731779098511",
+     "-85.05112751263942528",
      "00bh0hbj200"},
     // On the upper limits the cell index overflows past bit 52.
-    {"north-east limit", {180, 85.05112878}, 13510798882111488ULL, "180", "85.0511287799999991",
+    {"north-east limit",
+     {180, 85.05112878},
+     13510798882111488ULL,
+     "180",
+     "85.0511287799999991",
      "bp05b5048p0"},
-    {"origin", {0, 0}, 3377699720527872ULL, "0.00000268220901489", "0.00000126736058093",
+    {"origin",
+     {0, 0},
+     3377699720527872ULL,
+     "0.00000268220901489",
+     "0.00000126736058093",
      "s0000000000"},
-    {"Oakland", {-122.27652, 37.805186}, 1367952638197536ULL, "-122.27652043104171753",
-     "37.80518485897756165", "9q9p1d0znt0"},
-    {"Tokyo", {139.6917, 35.6895}, 4171231230197045ULL, "139.69170123338699341",
-     "35.68950126697937009", "xn774c06kt0"},
-    {"London", {-0.1278, 51.5074}, 2163557714755072ULL, "-0.12779921293258667",
-     "51.50740077990133159", "gcpvj0duq50"},
-    {"Sydney", {151.2093, -33.8688}, 3252046221964352ULL, "151.20929986238479614",
-     "-33.86880091934155956", "r3gx2f77bj0"},
-    {"near the antimeridian", {179.999, 0}, 4128299658387490ULL, nullptr, nullptr,
-     "xbpbpbp2080"},
+    {"Oakland",
+     {-122.27652, 37.805186},
+     1367952638197536ULL,
+     "-122.27652043104171753",
+     "37.80518485897756165",
+     "9q9p1d0znt0"},
+    {"Tokyo",
+     {139.6917, 35.6895},
+     4171231230197045ULL,
+     "139.69170123338699341",
+     "35.68950126697937009",
+     "xn774c06kt0"},
+    {"London",
+     {-0.1278, 51.5074},
+     2163557714755072ULL,
+     "-0.12779921293258667",
+     "51.50740077990133159",
+     "gcpvj0duq50"},
+    {"Sydney",
+     {151.2093, -33.8688},
+     3252046221964352ULL,
+     "151.20929986238479614",
+     "-33.86880091934155956",
+     "r3gx2f77bj0"},
+    {"near the antimeridian", {179.999, 0}, 4128299658387490ULL, nullptr, nullptr, "xbpbpbp2080"},
 };
 
 TEST(GeohashTest, EncodeDecodeAndGeohashStringMatchRedis) {
@@ -118,9 +153,9 @@ TEST(GeohashTest, DistancesMatchGeodist) {
   EXPECT_EQ(DistText(d, *UnitToMeters("ft")), "545518.8700");
   EXPECT_EQ(DistText(DistanceMeters(at({-0.1278, 51.5074}), at({139.6917, 35.6895})), 1000),
             "9561.4105");
-  EXPECT_EQ(DistText(DistanceMeters(at({-122.27652, 37.805186}), at({151.2093, -33.8688})),
-                     1609.34),
-            "7433.8621");
+  EXPECT_EQ(
+      DistText(DistanceMeters(at({-122.27652, 37.805186}), at({151.2093, -33.8688})), 1609.34),
+      "7433.8621");
   EXPECT_EQ(DistText(DistanceMeters(at({-180, -85.05112878}), at({180, 85.05112878})), 1),
             "18919844.5891");
   // Same longitude: the meridian shortcut.
@@ -128,6 +163,10 @@ TEST(GeohashTest, DistancesMatchGeodist) {
   EXPECT_EQ(DistText(DistanceMeters(at({-170, -80}), at({-170, 80})), 1000), "17796.2082");
   EXPECT_EQ(DistText(DistanceMeters(at({179.999, 0}), at({-179.999, 0})), 1), "222.5558");
   EXPECT_EQ(DistanceMeters(palermo, palermo), 0);
+  // On one meridian Redis skips the haversine for the arc length itself.
+  const double degree = std::numbers::pi / 180;
+  EXPECT_EQ(DistanceMeters({10, 10}, {10, 20}),
+            kEarthRadiusMeters * std::fabs(20 * degree - 10 * degree));
 }
 
 TEST(GeohashTest, ValidateLongLatUsesRedisLimitsAndText) {
@@ -159,9 +198,9 @@ TEST(GeohashTest, EstimateStep) {
   EXPECT_EQ(EstimateStep(1e-9, 0), 26);  // clamped
   EXPECT_EQ(EstimateStep(1, 0), 24);
   EXPECT_EQ(EstimateStep(200000, 38), 6);
-  EXPECT_EQ(EstimateStep(200000, 70), 5);    // beyond 66 degrees: one coarser
-  EXPECT_EQ(EstimateStep(200000, -85), 4);   // beyond 80 degrees: two coarser
-  EXPECT_EQ(EstimateStep(1e8, 0), 1);        // clamped
+  EXPECT_EQ(EstimateStep(200000, 70), 5);   // beyond 66 degrees: one coarser
+  EXPECT_EQ(EstimateStep(200000, -85), 4);  // beyond 80 degrees: two coarser
+  EXPECT_EQ(EstimateStep(1e8, 0), 1);       // clamped
 }
 
 TEST(GeohashTest, ZeroRadiusScansOnlyTheCentreCell) {
@@ -210,6 +249,16 @@ TEST(GeohashTest, RangesArePrunedToTheBoundingBox) {
   EXPECT_NEAR(centre.latitude - south.latitude, 38.53879 - 37.87433, 1e-5);
 }
 
+TEST(GeohashTest, SouthernBoundingBoxesWidenAtTheSouthEdge) {
+  // 709.928 km around (13.5, -80), worked out by hand: step 2; the box's longitude extent is
+  // measured at its southern edge, so only the northern neighbours are pruned (6 ranges). Measured
+  // at the northern edge, as in the north, it would be narrower and keep only 4.
+  const Shape shape{Shape::Type::kRadius, {13.5, -80}, 709.928, 0, 0, 1000};
+  const std::vector<ScoreRange> ranges = SearchRanges(shape);
+  ASSERT_EQ(ranges.size(), 6u);
+  EXPECT_EQ(ranges[0].max - ranges[0].min, std::ldexp(1.0, 52 - 4));
+}
+
 TEST(GeohashTest, BoxMembershipTestsEachAxisSeparately) {
   // 200 km x 100 km around the origin: a point 90 km east is in, 60 km north is out.
   const Shape box{Shape::Type::kBox, {0, 0}, 0, 200, 100, 1000};
@@ -234,9 +283,9 @@ std::vector<Point> GeoSearchPoints() {
     int count;
   };
   const Cluster clusters[] = {{13.361389, 38.115556, 3.0, 120}, {0.0, 0.0, 50.0, 150},
-                              {20.0, 75.0, 25.0, 120},         {-58.4, -34.6, 40.0, 120},
-                              {179.5, 10.0, 6.0, 100},         {170.0, 84.0, 15.0, 100},
-                              {-120.0, 50.0, 0.02, 80}};
+                              {20.0, 75.0, 25.0, 120},          {-58.4, -34.6, 40.0, 120},
+                              {179.5, 10.0, 6.0, 100},          {170.0, 84.0, 15.0, 100},
+                              {-120.0, 50.0, 0.02, 80},         {13.5, -78.0, 12.0, 150}};
   uint64_t state = 20240607;
   const auto next = [&state] {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -271,7 +320,7 @@ const SearchCase kSearchCases[] = {
 
 TEST(GeohashTest, SearchRangesAndMembershipFindWhatRedisFinds) {
   const std::vector<Point> points = GeoSearchPoints();
-  ASSERT_EQ(points.size(), 708u);
+  ASSERT_EQ(points.size(), 824u);
   // The sorted set: (score, index) in score order.
   std::vector<std::pair<double, size_t>> zset;
   for (size_t i = 0; i < points.size(); ++i) zset.emplace_back(EncodeScore(points[i]), i);
@@ -285,9 +334,9 @@ TEST(GeohashTest, SearchRangesAndMembershipFindWhatRedisFinds) {
       shape.width = c.a;
       shape.height = c.b;
     }
-    SCOPED_TRACE(testing::Message() << (c.type == Shape::Type::kBox ? "box " : "radius ")
-                                    << c.longitude << "," << c.latitude << " " << c.a << " "
-                                    << c.b << " " << c.unit);
+    SCOPED_TRACE(testing::Message()
+                 << (c.type == Shape::Type::kBox ? "box " : "radius ") << c.longitude << ","
+                 << c.latitude << " " << c.a << " " << c.b << " " << c.unit);
     const std::vector<ScoreRange> ranges = SearchRanges(shape);
     ASSERT_FALSE(ranges.empty());
     ASSERT_LE(ranges.size(), 9u);
