@@ -134,6 +134,7 @@ void Server::Cron() {
   }
   commands::UpdateMemoryPeak(state_);
   state_.EndPauseIfDue(now_ms, false);
+  state_.blocking.ExpireTimeouts(now_ms);
   CloseIdleClients(now_ms);
   if (now_ms - last_sample_ms_ >= 1000) {
     uint64_t ops = state_.stats.total_commands_processed;
@@ -148,7 +149,8 @@ void Server::CloseIdleClients(int64_t now_ms) {
   int64_t timeout_s = config_.GetInt("timeout");
   if (timeout_s <= 0) return;
   for (auto& [id, client] : state_.clients) {
-    if (client->flags & commands::kClientMonitor) continue;
+    // As Redis: monitors and clients in a blocking command (their own timeout applies) stay.
+    if (client->flags & commands::kClientMonitor || state_.blocking.IsBlocked(*client)) continue;
     if (now_ms - client->last_interaction_ms() > timeout_s * 1000) {
       client->connection().CloseAfterReply();
     }

@@ -12,10 +12,9 @@ std::string BlockingRegistry::KeyId(int db, std::string_view key) {
 }
 
 void BlockingRegistry::Block(Client& client, int db, std::span<const std::string_view> keys,
-                             int64_t deadline_ms, BlockTimeoutReply reply,
-                             std::span<const std::string_view> argv) {
+                             int64_t deadline_ms, std::span<const std::string_view> argv) {
   if (IsBlocked(client)) return;
-  Waiter w{db, {}, deadline_ms, reply, {argv.begin(), argv.end()}};
+  Waiter w{db, {}, deadline_ms, {argv.begin(), argv.end()}};
   for (std::string_view key : keys) {
     std::string id = KeyId(db, key);
     std::deque<Client*>& queue = by_key_[id];
@@ -69,10 +68,8 @@ bool BlockingRegistry::Unblock(Client& client, std::string_view error) {
   if (w == waiters_.end()) return false;
   if (!error.empty()) {
     client.reply().Error(error);
-  } else if (w->second.reply == BlockTimeoutReply::kNullArray) {
-    client.reply().NullArray();
   } else {
-    client.reply().Null();
+    client.reply().NullArray();
   }
   Release(client);
   return true;

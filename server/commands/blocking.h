@@ -6,7 +6,8 @@
 // leaves the request unconsumed. A write to a waited-on key (Context::Touched) queues the key as
 // ready; after the writing command, ServeReadyKeys re-runs the waiting clients' commands in the
 // order they blocked (FIFO). A re-run that still finds nothing keeps its place and deadline. The
-// cron calls ExpireTimeouts, which sends each expired client its command's timeout reply.
+// cron calls ExpireTimeouts, which answers each expired client with a null array (`*-1`, RESP3
+// `_`): what Redis 7.0 replies to every timed-out list and sorted-set pop, BLMOVE included.
 //
 // Owner: ServerState; server thread only. Clients are removed by Unblock before they go away.
 
@@ -24,12 +25,6 @@
 
 namespace tandem::commands {
 
-// What a blocking command replies when its timeout passes.
-enum class BlockTimeoutReply {
-  kNullArray,  // BLPOP, BRPOP, BLMPOP, BZPOPMIN/MAX, BZMPOP, XREAD: *-1 (RESP3 null)
-  kNullBulk,   // BLMOVE, BRPOPLPUSH: $-1 (RESP3 null)
-};
-
 class BlockingRegistry {
  public:
   // Runs a blocked client's command again; returns true when it was served (did not block again).
@@ -38,7 +33,7 @@ class BlockingRegistry {
   // Registers `client` as waiting on `keys` of `db` until `deadline_ms` (0: no timeout), keeping a
   // copy of its command. A client already blocked (a re-run) keeps its place and deadline.
   void Block(Client& client, int db, std::span<const std::string_view> keys, int64_t deadline_ms,
-             BlockTimeoutReply reply, std::span<const std::string_view> argv);
+             std::span<const std::string_view> argv);
   bool IsBlocked(const Client& client) const { return waiters_.count(&client) != 0; }
   // Queues (db, key) as ready when clients wait on it; cheap when none do.
   void KeyTouched(int db, std::string_view key);
@@ -61,7 +56,6 @@ class BlockingRegistry {
     int db;
     std::vector<std::string> keys;
     int64_t deadline_ms;
-    BlockTimeoutReply reply;
     std::vector<std::string> argv;
   };
   static std::string KeyId(int db, std::string_view key);

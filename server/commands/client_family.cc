@@ -44,6 +44,24 @@ void AppendClientLine(Context& ctx, Client& c, std::string* out) {
 
 void Id(Context& ctx) { ctx.reply().Integer(static_cast<int64_t>(ctx.client.id())); }
 
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends a blocking command as if it timed out, or with an error.
+void Unblock(Context& ctx) {
+  auto id = base::ParseInt64(ctx.argv[2]);
+  if (!id) return ctx.Error(errors::kNotInteger);
+  bool with_error = false;
+  if (ctx.argv.size() == 4) {
+    if (base::EqualsIgnoreCase(ctx.argv[3], "error")) {
+      with_error = true;
+    } else if (!base::EqualsIgnoreCase(ctx.argv[3], "timeout")) {
+      return ctx.Error(errors::kUnblockReason);
+    }
+  }
+  auto it = ctx.server.clients.find(static_cast<uint64_t>(*id));
+  if (it == ctx.server.clients.end()) return ctx.reply().Integer(0);
+  bool done = ctx.server.blocking.Unblock(*it->second, with_error ? errors::kUnblocked : "");
+  ctx.reply().Integer(done ? 1 : 0);
+}
+
 void SetName(Context& ctx) {
   std::string_view name = ctx.argv[2];
   if (!IsValidClientName(name)) return ctx.Error(errors::kInvalidClientName);
@@ -314,6 +332,8 @@ void RegisterClientCommands(CommandTable& table) {
        "Get the list of client connections", "2.4.0"},
       {"info", 2, kConn, 0, 0, 0, kAclConnection, Info, "connection",
        "Returns information about the current client connection.", "6.2.0"},
+      {"unblock", -3, kAdminConn, 0, 0, 0, kAclConnection, Unblock, "connection",
+       "Unblock a client blocked in a blocking command from a different connection", "5.0.0"},
       {"kill", -3, kAdminConn, 0, 0, 0, kAclConnection, KillCommand, "connection",
        "Kill the connection of a client", "2.4.0"},
       {"pause", -3, kAdminConn, 0, 0, 0, kAclConnection, Pause, "connection",

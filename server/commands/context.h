@@ -60,8 +60,8 @@ class Context {
   bool CanBlock() const { return !client.in_exec; }
   // Makes the client wait on `keys` until `deadline_ms` (0: forever); see blocking.h. The handler
   // returns without a reply; its command runs again when a key is written.
-  void Block(std::span<const std::string_view> keys, int64_t deadline_ms, BlockTimeoutReply reply) {
-    server.blocking.Block(client, client.db, keys, deadline_ms, reply, argv);
+  void Block(std::span<const std::string_view> keys, int64_t deadline_ms) {
+    server.blocking.Block(client, client.db, keys, deadline_ms, argv);
     blocked = true;
   }
   bool blocked = false;  // Block was called

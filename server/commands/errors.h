@@ -112,6 +112,13 @@ std::string NoPermCommand(std::string_view full_name);
 // "ERR invalid expire time in 'set' command"
 std::string InvalidExpire(std::string_view command);
 
+// Blocking commands.
+inline constexpr std::string_view kBlockTimeoutNotFloat =
+    "ERR timeout is not a float or out of range";
+inline constexpr std::string_view kUnblockReason =
+    "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
+inline constexpr std::string_view kUnblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+
 // Transactions (MULTI/EXEC/WATCH).
 inline constexpr std::string_view kNotAllowedInMulti =
     "ERR Command not allowed inside a transaction";

@@ -131,7 +131,7 @@ void ClientsSection(ServerState& server, SectionWriter& w) {
   w.Field("client_recent_max_input_buffer", max_input);
   w.Field("client_recent_max_output_buffer", max_output);
   // Clients held by CLIENT PAUSE are not counted as blocked, as in Redis.
-  w.Field("blocked_clients", 0);
+  w.Field("blocked_clients", server.blocking.blocked_clients());
   w.Field("tracking_clients", 0);
   w.Field("clients_in_timeout_table", 0);
 }
