@@ -169,9 +169,9 @@ TEST(BitOpsTest, FieldsRoundTripAgainstNaiveBits) {
     uint64_t mask = width == 64 ? ~uint64_t{0} : (uint64_t{1} << width) - 1;
     ASSERT_EQ(naive, value & mask);
     ASSERT_EQ(GetUnsignedField(s, offset, width), value & mask);
-    int64_t want_signed = width == 64    ? static_cast<int64_t>(naive)
-                          : bits[offset] ? static_cast<int64_t>(naive) - (int64_t{1} << width)
-                                         : static_cast<int64_t>(naive);
+    __int128 wide = naive;
+    if (bits[offset] == 1) wide -= static_cast<__int128>(1) << width;  // negative: minus 2^width
+    const int64_t want_signed = static_cast<int64_t>(wide);
     ASSERT_EQ(GetSignedField(s, offset, width), want_signed) << width;
   }
 }
