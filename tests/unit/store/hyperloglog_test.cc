@@ -194,7 +194,7 @@ TEST(HyperLogLogTest, AcceptsOnlyRedisHllStrings) {
   bad_magic[0] = 'h';
   EXPECT_FALSE(IsHll(bad_magic));
   // The sparse body is only checked when used.
-  EXPECT_TRUE(IsHll(std::string(NewSparse()).substr(0, kHeaderSize)));
+  EXPECT_TRUE(IsHll(NewSparse().substr(0, kHeaderSize)));
 }
 
 TEST(HyperLogLogTest, MalformedSparseBodiesAreReported) {
