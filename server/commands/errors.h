@@ -132,4 +132,9 @@ inline constexpr std::string_view kExecAbort =
 // "ERR Unsupported option foo" (EXPIRE's options; the option as the client sent it)
 std::string UnsupportedOption(std::string_view option);
 
+// HyperLogLog: a string that is not an HLL (Redis uses the WRONGTYPE code), and a malformed one.
+inline constexpr std::string_view kNotHll =
+    "WRONGTYPE Key is not a valid HyperLogLog string value.";
+inline constexpr std::string_view kInvalidHll = "INVALIDOBJ Corrupted HLL object detected";
+
 }  // namespace tandem::commands::errors
