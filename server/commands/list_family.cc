@@ -411,9 +411,10 @@ void LRem(Context& ctx) {
   if (ctx.failed) return;
   if (list == nullptr) return ctx.reply().Integer(0);
   bool forward = count >= 0;
-  uint64_t limit = count == 0         ? UINT64_MAX
-                   : count == INT64_MIN ? uint64_t{1} << 63
-                   : static_cast<uint64_t>(forward ? count : -count);
+  // How many to remove at most (0: all); the magnitude of INT64_MIN does not fit an int64_t.
+  uint64_t limit =
+      count == INT64_MIN ? uint64_t{1} << 63 : static_cast<uint64_t>(forward ? count : -count);
+  if (limit == 0) limit = UINT64_MAX;
   std::string_view element = ctx.argv[3];
   uint64_t removed = 0;
   ListObject::Position pos = forward ? list->Front() : list->Back();
@@ -476,8 +477,8 @@ void RegisterListCommands(CommandTable& table) {
        "Remove and get the first elements in a list", "1.0.0", "RW ACCESS DELETE"},
       {"rpop", -2, kWrite | kFast, 1, 1, 1, kAclList, RPop, kList,
        "Remove and get the last elements in a list", "1.0.0", "RW ACCESS DELETE"},
-      {"lmpop", -4, kWrite, 0, 0, 0, kAclList, LMPop, kList,
-       "Pop elements from a list", "7.0.0", "RW ACCESS DELETE", LMPopKeys},
+      {"lmpop", -4, kWrite, 0, 0, 0, kAclList, LMPop, kList, "Pop elements from a list", "7.0.0",
+       "RW ACCESS DELETE", LMPopKeys},
       {"lmove", 5, kWrite | kDenyOom, 1, 2, 1, kAclList, LMove, kList,
        "Pop an element from a list, push it to another list and return it", "6.2.0",
        "RW ACCESS DELETE"},
@@ -498,8 +499,8 @@ void RegisterListCommands(CommandTable& table) {
        "Insert an element before or after another element in a list", "2.2.0", "RW INSERT"},
       {"lrem", 4, kWrite, 1, 1, 1, kAclList, LRem, kList, "Remove elements from a list", "1.0.0",
        "RW DELETE"},
-      {"ltrim", 4, kWrite, 1, 1, 1, kAclList, LTrim, kList,
-       "Trim a list to the specified range", "1.0.0", "RW DELETE"},
+      {"ltrim", 4, kWrite, 1, 1, 1, kAclList, LTrim, kList, "Trim a list to the specified range",
+       "1.0.0", "RW DELETE"},
   });
 }
 

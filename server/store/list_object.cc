@@ -171,12 +171,10 @@ ListObject::Position ListObject::Erase(Position pos, bool towards_tail) {
   Node* node = pos.node_;
   --count_;
   if (node->entries.size() == 1) {
-    Position neighbour = towards_tail ? Position(node->next, 0)
-                         : node->prev != nullptr
-                             ? Position(node->prev, node->prev->entries.Last())
-                             : Position();
+    Node* neighbour = towards_tail ? node->next : node->prev;
     Unlink(node);
-    return neighbour;
+    if (neighbour == nullptr) return {};
+    return {neighbour, towards_tail ? 0 : neighbour->entries.Last()};
   }
   Listpack& lp = node->entries;
   bool first = pos.offset_ == 0;

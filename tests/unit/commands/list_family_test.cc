@@ -85,12 +85,22 @@ TEST_F(ListFamilyTest, PushesReturnTheLengthAndKeepOrder) {
 
 TEST_F(ListFamilyTest, WrongTypeEverywhere) {
   Run({"SET", "s", "v"});
-  for (std::vector<std::string> cmd : std::vector<std::vector<std::string>>{
-           {"LPUSH", "s", "a"}, {"RPUSHX", "s", "a"}, {"LPOP", "s"}, {"RPOP", "s", "2"},
-           {"LLEN", "s"}, {"LRANGE", "s", "0", "1"}, {"LINDEX", "s", "0"}, {"LSET", "s", "0", "a"},
-           {"LINSERT", "s", "BEFORE", "a", "b"}, {"LREM", "s", "0", "a"}, {"LTRIM", "s", "0", "1"},
-           {"LPOS", "s", "a"}, {"LMOVE", "s", "d", "LEFT", "LEFT"}, {"RPOPLPUSH", "s", "d"},
-           {"LMPOP", "1", "s", "LEFT"}}) {
+  for (std::vector<std::string> cmd :
+       std::vector<std::vector<std::string>>{{"LPUSH", "s", "a"},
+                                             {"RPUSHX", "s", "a"},
+                                             {"LPOP", "s"},
+                                             {"RPOP", "s", "2"},
+                                             {"LLEN", "s"},
+                                             {"LRANGE", "s", "0", "1"},
+                                             {"LINDEX", "s", "0"},
+                                             {"LSET", "s", "0", "a"},
+                                             {"LINSERT", "s", "BEFORE", "a", "b"},
+                                             {"LREM", "s", "0", "a"},
+                                             {"LTRIM", "s", "0", "1"},
+                                             {"LPOS", "s", "a"},
+                                             {"LMOVE", "s", "d", "LEFT", "LEFT"},
+                                             {"RPOPLPUSH", "s", "d"},
+                                             {"LMPOP", "1", "s", "LEFT"}}) {
     EXPECT_TRUE(IsError(Run(cmd), kWrongType)) << cmd[0];
   }
   Run({"RPUSH", "l", "a"});
@@ -110,8 +120,8 @@ TEST_F(ListFamilyTest, PopWithAndWithoutCount) {
   EXPECT_TRUE(zero.elements.empty());
   EXPECT_TRUE(IsError(Run({"LPOP", "l", "-1"}), "ERR value is out of range, must be positive"));
   EXPECT_TRUE(IsError(Run({"LPOP", "l", "x"}), "ERR value is out of range, must be positive"));
-  EXPECT_TRUE(IsError(Run({"LPOP", "l", "1", "2"}),
-                      "ERR wrong number of arguments for 'lpop' command"));
+  EXPECT_TRUE(
+      IsError(Run({"LPOP", "l", "1", "2"}), "ERR wrong number of arguments for 'lpop' command"));
   EXPECT_EQ(Strings(Run({"RPOP", "l", "10"})), (std::vector<std::string>{"c", "b"}));
   EXPECT_EQ(Run({"EXISTS", "l"}).integer, 0);
 }
@@ -234,8 +244,8 @@ TEST_F(ListFamilyTest, NotificationsInRedisOrder) {
   Run({"LREM", "l", "0", "w"});
   Run({"LREM", "l", "0", "nothere"});
   Run({"LTRIM", "l", "0", "-1"});
-  EXPECT_EQ(Events(), (std::vector<std::string>{"rpush l", "lset l", "linsert l", "lrem l",
-                                                "ltrim l"}));
+  EXPECT_EQ(Events(),
+            (std::vector<std::string>{"rpush l", "lset l", "linsert l", "lrem l", "ltrim l"}));
   Run({"LMOVE", "l", "d", "LEFT", "RIGHT"});
   EXPECT_EQ(Events(), (std::vector<std::string>{"rpush d", "lpop l"}));
   Run({"LPOP", "l", "5"});

@@ -12,13 +12,15 @@ namespace {
 
 std::vector<std::string> Forward(const ListObject& list) {
   std::vector<std::string> out;
-  for (ListObject::Position p = list.Front(); !p.done(); list.Next(&p)) out.emplace_back(list.Get(p));
+  for (ListObject::Position p = list.Front(); !p.done(); list.Next(&p))
+    out.emplace_back(list.Get(p));
   return out;
 }
 
 std::vector<std::string> Backward(const ListObject& list) {
   std::vector<std::string> out;
-  for (ListObject::Position p = list.Back(); !p.done(); list.Prev(&p)) out.emplace_back(list.Get(p));
+  for (ListObject::Position p = list.Back(); !p.done(); list.Prev(&p))
+    out.emplace_back(list.Get(p));
   return out;
 }
 
@@ -230,8 +232,8 @@ void RandomizedAgainstDeque(int fill, size_t max_value, uint32_t seed) {
       }
       case 8: {
         size_t start = index();
-        size_t n = std::uniform_int_distribution<size_t>(0, std::min<size_t>(
-                                                               8, model.size() - start))(rng);
+        size_t n = std::uniform_int_distribution<size_t>(
+            0, std::min<size_t>(8, model.size() - start))(rng);
         list.EraseRange(start, n);
         model.erase(model.begin() + static_cast<std::ptrdiff_t>(start),
                     model.begin() + static_cast<std::ptrdiff_t>(start + n));
