@@ -7,9 +7,10 @@
 namespace tandem::store {
 namespace {
 
-// A score as listpack text: the shortest text that reads back as the same double ("1.5", "-0",
-// "inf"), so that no precision is lost.
+// A score as listpack text: the shortest text that reads back as the same double ("1.5", "inf"),
+// so that no precision is lost. -0.0 is stored as "0": Redis's listpack keeps it as the integer 0.
 std::string_view ScoreText(double score, char (&buf)[32]) {
+  if (score == 0) score = 0;
   auto result = std::to_chars(buf, buf + sizeof(buf), score);
   return {buf, static_cast<size_t>(result.ptr - buf)};
 }
