@@ -1,27 +1,21 @@
 // Sorted set commands: ZADD and the point commands, the ZRANGE family, range removal, ZPOPMIN /
-// ZPOPMAX / ZMPOP, ZRANDMEMBER, the set operations (ZUNION, ZINTER, ZDIFF, their STORE forms and
-// ZINTERCARD) and ZSCAN. Values are store::ZSetObject (zset_object.h).
+// ZPOPMAX / ZMPOP, and the command table of the whole family (the set operations, ZRANDMEMBER and
+// ZSCAN are in zset_set_ops.cc). Values are store::ZSetObject (zset_object.h).
+
+#include "server/commands/zset_family.h"
 
 #include <algorithm>
-#include <charconv>
-#include <climits>
 #include <cmath>
 #include <cstdlib>
 #include <memory>
-#include <numeric>
 #include <optional>
-#include <random>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "server/base/ascii_case.h"
-#include "server/base/double_format.h"
-#include "server/base/glob.h"
 #include "server/base/number_parse.h"
 #include "server/commands/command_table.h"
 #include "server/commands/context.h"
@@ -31,7 +25,6 @@
 #include "server/store/zset_object.h"
 
 namespace tandem::commands {
-namespace {
 
 using store::LexBound;
 using store::LexRange;
@@ -40,47 +33,33 @@ using store::ScoreRange;
 using store::ZSetObject;
 namespace ke = config::keyspace_event;
 
-constexpr std::string_view kNanResult = "ERR resulting score is not a number (NaN)";
-constexpr std::string_view kXxAndNx = "ERR XX and NX options at the same time are not compatible";
-constexpr std::string_view kGtLtNx =
-    "ERR GT, LT, and/or NX options at the same time are not compatible";
-constexpr std::string_view kIncrPair = "ERR INCR option supports a single increment-element pair";
-constexpr std::string_view kMinMaxNotFloat = "ERR min or max is not a float";
-constexpr std::string_view kMinMaxNotLex = "ERR min or max not valid string range item";
-constexpr std::string_view kLimitNeedsBy =
-    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
-constexpr std::string_view kWithScoresByLex =
-    "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
-constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
-constexpr std::string_view kNumkeysPositive = "ERR numkeys should be greater than 0";
-constexpr std::string_view kCountPositive = "ERR count should be greater than 0";
-constexpr std::string_view kWeightNotFloat = "ERR weight value is not a float";
-constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
-constexpr std::string_view kOutOfRange = "ERR value is out of range";
+// --- shared with zset_set_ops.cc (zset_family.h)
+// --------------------------------------------------
+
+namespace zset {
 
 store::ZSetLimits Limits(Context& ctx) {
   return {static_cast<size_t>(ctx.server.config.GetInt("zset-max-listpack-entries")),
           static_cast<size_t>(ctx.server.config.GetInt("zset-max-listpack-value"))};
 }
 
-// A sorted set for a reply only: always the skiplist encoding (no O(n) listpack inserts).
-store::ZSetLimits ScratchLimits() { return {0, 0}; }
-
-ZSetObject* LookupZSet(Context& ctx, std::string_view key) {
+ZSetObject* Lookup(Context& ctx, std::string_view key) {
   return LookupObject<ZSetObject>(ctx, key, store::ValueType::kZSet);
 }
 
-ZSetObject* FindZSetForUpdate(Context& ctx, std::string_view key) {
-  return FindObjectForUpdate<ZSetObject>(ctx, key, store::ValueType::kZSet);
+void ReplyRange(Context& ctx, const ZSetObject& zset, RankRange ranks, bool reverse,
+                bool withscores) {
+  resp::ReplyBuilder& r = ctx.reply();
+  bool pairs = withscores && r.protocol() >= 3;
+  r.ArrayHeader(withscores && !pairs ? ranks.size() * 2 : ranks.size());
+  zset.Visit(ranks, reverse, [&](std::string_view member, double score) {
+    if (pairs) r.ArrayHeader(2);
+    r.Bulk(member);
+    if (withscores) r.Double(score);
+    return true;
+  });
 }
 
-// Deletes `key` when its set became empty (with the "del" notification).
-void DeleteIfEmpty(Context& ctx, std::string_view key, const ZSetObject* zset) {
-  if (zset->empty()) DeleteEmptyKey(ctx, key);
-}
-
-// Stores `result` under `key` as Redis's setKey (any old value and TTL replaced) and replies its
-// size with `event`, or, when it is empty, deletes `key` and replies 0 (ZUNIONSTORE, ZRANGESTORE).
 void StoreResult(Context& ctx, std::string_view key, std::unique_ptr<ZSetObject> result,
                  std::string_view event) {
   size_t size = result->size();
@@ -102,7 +81,42 @@ void StoreResult(Context& ctx, std::string_view key, std::unique_ptr<ZSetObject>
   ctx.Dirty();
 }
 
-// --- argument parsing -----------------------------------------------------------------------------
+}  // namespace zset
+
+namespace {
+
+using zset::Limits;
+using zset::ReplyRange;
+using zset::StoreResult;
+
+constexpr std::string_view kNanResult = "ERR resulting score is not a number (NaN)";
+constexpr std::string_view kXxAndNx = "ERR XX and NX options at the same time are not compatible";
+constexpr std::string_view kGtLtNx =
+    "ERR GT, LT, and/or NX options at the same time are not compatible";
+constexpr std::string_view kIncrPair = "ERR INCR option supports a single increment-element pair";
+constexpr std::string_view kMinMaxNotFloat = "ERR min or max is not a float";
+constexpr std::string_view kMinMaxNotLex = "ERR min or max not valid string range item";
+constexpr std::string_view kLimitNeedsBy =
+    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+constexpr std::string_view kWithScoresByLex =
+    "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
+constexpr std::string_view kNumkeysPositive = "ERR numkeys should be greater than 0";
+constexpr std::string_view kCountPositive = "ERR count should be greater than 0";
+
+ZSetObject* LookupZSet(Context& ctx, std::string_view key) { return zset::Lookup(ctx, key); }
+
+ZSetObject* FindZSetForUpdate(Context& ctx, std::string_view key) {
+  return FindObjectForUpdate<ZSetObject>(ctx, key, store::ValueType::kZSet);
+}
+
+// Deletes `key` when its set became empty (with the "del" notification).
+void DeleteIfEmpty(Context& ctx, std::string_view key, const ZSetObject* zset) {
+  if (zset->empty()) DeleteEmptyKey(ctx, key);
+}
+
+// --- argument parsing
+// -----------------------------------------------------------------------------
 
 // A long as Redis's getLongFromObject reads it.
 std::optional<int64_t> ParseLong(std::string_view text) { return base::ParseInt64(text); }
@@ -157,23 +171,6 @@ RankRange RanksOfIndexes(int64_t start, int64_t end, size_t size) {
 // The ascending ranks of descending indexes [begin, end) of a set of `size` members.
 RankRange FromTop(RankRange indexes, size_t size) {
   return {size - indexes.end, size - indexes.begin};
-}
-
-// --- replies --------------------------------------------------------------------------------------
-
-// Replies members of `ranks` as Redis's range result handler: with scores, flat member/score
-// pairs in RESP2 and [member, score] arrays in RESP3.
-void ReplyRange(Context& ctx, const ZSetObject& zset, RankRange ranks, bool reverse,
-                bool withscores) {
-  resp::ReplyBuilder& r = ctx.reply();
-  bool pairs = withscores && r.protocol() >= 3;
-  r.ArrayHeader(withscores && !pairs ? ranks.size() * 2 : ranks.size());
-  zset.Visit(ranks, reverse, [&](std::string_view member, double score) {
-    if (pairs) r.ArrayHeader(2);
-    r.Bulk(member);
-    if (withscores) r.Double(score);
-    return true;
-  });
 }
 
 // --- ZADD / ZINCRBY / ZREM and point reads -------------------------------------------------------
@@ -267,7 +264,8 @@ void ZRem(Context& ctx) {
     return;
   }
   int64_t deleted = 0;
-  for (size_t i = 2; i < ctx.argv.size() && !zset->empty(); ++i) deleted += zset->Remove(ctx.argv[i]);
+  for (size_t i = 2; i < ctx.argv.size() && !zset->empty(); ++i)
+    deleted += zset->Remove(ctx.argv[i]);
   if (deleted > 0) {
     ctx.Notify(ke::kZset, "zrem", key);
     DeleteIfEmpty(ctx, key, zset);
@@ -335,7 +333,8 @@ void RankGeneric(Context& ctx, bool reverse) {
 void ZRank(Context& ctx) { RankGeneric(ctx, false); }
 void ZRevRank(Context& ctx) { RankGeneric(ctx, true); }
 
-// --- the ZRANGE family ----------------------------------------------------------------------------
+// --- the ZRANGE family
+// ----------------------------------------------------------------------------
 
 enum class RangeType { kAuto, kRank, kScore, kLex };
 enum class Direction { kAuto, kForward, kReverse };
@@ -455,7 +454,8 @@ void ZRevRangeByLex(Context& ctx) {
   RangeGeneric(ctx, 1, {}, RangeType::kLex, Direction::kReverse);
 }
 
-// --- ZREMRANGEBY* ---------------------------------------------------------------------------------
+// --- ZREMRANGEBY*
+// ---------------------------------------------------------------------------------
 
 void RemoveRangeGeneric(Context& ctx, RangeType type) {
   int64_t start = 0, end = 0;
@@ -501,7 +501,8 @@ void ZRemRangeByRank(Context& ctx) { RemoveRangeGeneric(ctx, RangeType::kRank); 
 void ZRemRangeByScore(Context& ctx) { RemoveRangeGeneric(ctx, RangeType::kScore); }
 void ZRemRangeByLex(Context& ctx) { RemoveRangeGeneric(ctx, RangeType::kLex); }
 
-// --- ZPOPMIN / ZPOPMAX / ZMPOP --------------------------------------------------------------------
+// --- ZPOPMIN / ZPOPMAX / ZMPOP
+// --------------------------------------------------------------------
 
 // How a pop replies (Redis's genericZpopCommand variants).
 enum class PopReply {
@@ -516,8 +517,8 @@ enum class PopReply {
 // Returns false, without a reply, when every key is missing, and also after a WRONGTYPE reply
 // for the first existing key of another type (ctx.failed tells the two apart). The blocking
 // forms call this and block on false.
-bool PopFirstNonEmpty(Context& ctx, std::span<const std::string_view> keys, bool max,
-                      size_t count, PopReply shape) {
+bool PopFirstNonEmpty(Context& ctx, std::span<const std::string_view> keys, bool max, size_t count,
+                      PopReply shape) {
   std::string_view key;
   ZSetObject* zset = nullptr;
   for (std::string_view k : keys) {
@@ -635,335 +636,6 @@ void ZMPop(Context& ctx) {
   }
 }
 
-// --- ZRANDMEMBER ----------------------------------------------------------------------------------
-
-void ReplyRandomElement(resp::ReplyBuilder& r, std::pair<std::string_view, double> element,
-                        bool withscores) {
-  if (withscores && r.protocol() >= 3) r.ArrayHeader(2);
-  r.Bulk(element.first);
-  if (withscores) r.Double(element.second);
-}
-
-// ZRANDMEMBER key [count [WITHSCORES]]: a negative count may repeat members, a positive one
-// returns distinct members (all of them when count >= size).
-void ZRandMember(Context& ctx) {
-  std::string_view key = ctx.argv[1];
-  if (ctx.argv.size() == 2) {
-    ZSetObject* zset = LookupZSet(ctx, key);
-    if (ctx.failed) return;
-    if (zset == nullptr) return ctx.reply().Null();
-    std::mt19937_64& rng = ctx.keyspace().rng();
-    return ctx.reply().Bulk(zset->At(rng() % zset->size()).first);
-  }
-  auto count = ParseLong(ctx.argv[2]);
-  if (!count) return ctx.Error(errors::kNotInteger);
-  if (*count == INT64_MIN) {
-    return ctx.Error(
-        "ERR value is out of range, value must between -9223372036854775807 and "
-        "9223372036854775807");
-  }
-  bool withscores = false;
-  if (ctx.argv.size() > 4 ||
-      (ctx.argv.size() == 4 && !base::EqualsIgnoreCase(ctx.argv[3], "withscores"))) {
-    return ctx.Error(errors::kSyntax);
-  }
-  if (ctx.argv.size() == 4) {
-    withscores = true;
-    if (*count < -INT64_MAX / 2 || *count > INT64_MAX / 2) return ctx.Error(kOutOfRange);
-  }
-  ZSetObject* zset = LookupZSet(ctx, key);
-  if (ctx.failed) return;
-  resp::ReplyBuilder& r = ctx.reply();
-  if (zset == nullptr || *count == 0) return r.ArrayHeader(0);
-  std::mt19937_64& rng = ctx.keyspace().rng();
-  size_t size = zset->size();
-  bool flat_scores = withscores && r.protocol() < 3;
-
-  if (*count < 0) {
-    uint64_t n = static_cast<uint64_t>(-*count);
-    r.ArrayHeader(flat_scores ? 2 * n : n);
-    for (uint64_t i = 0; i < n; ++i) ReplyRandomElement(r, zset->At(rng() % size), withscores);
-    return;
-  }
-  if (static_cast<uint64_t>(*count) >= size) {
-    return ReplyRange(ctx, *zset, {0, size}, false, withscores);
-  }
-  // Distinct ranks: a partial shuffle when many are wanted, else draws until enough differ.
-  size_t n = static_cast<size_t>(*count);
-  std::vector<size_t> ranks;
-  if (n * 3 > size) {
-    ranks.resize(size);
-    std::iota(ranks.begin(), ranks.end(), 0);
-    for (size_t i = 0; i < n; ++i) std::swap(ranks[i], ranks[i + rng() % (size - i)]);
-    ranks.resize(n);
-  } else {
-    std::unordered_set<size_t> chosen;
-    while (chosen.size() < n) {
-      size_t rank = rng() % size;
-      if (chosen.insert(rank).second) ranks.push_back(rank);
-    }
-  }
-  r.ArrayHeader(flat_scores ? 2 * n : n);
-  for (size_t rank : ranks) ReplyRandomElement(r, zset->At(rank), withscores);
-}
-
-// --- ZUNION / ZINTER / ZDIFF (and STORE), ZINTERCARD ----------------------------------------------
-
-enum class SetOp { kUnion, kInter, kDiff };
-enum class Aggregate { kSum, kMin, kMax };
-
-// One input: a sorted set (null for a missing key) and its weight.
-struct SetOpInput {
-  const ZSetObject* zset = nullptr;
-  double weight = 1;
-  size_t size() const { return zset == nullptr ? 0 : zset->size(); }
-};
-
-// A weighted score; NaN (inf * 0) counts as 0, as in Redis.
-double Weighted(double score, double weight) {
-  double v = score * weight;
-  return std::isnan(v) ? 0 : v;
-}
-
-void AggregateInto(double* target, double value, Aggregate aggregate) {
-  switch (aggregate) {
-    case Aggregate::kSum:
-      *target += value;
-      if (std::isnan(*target)) *target = 0;  // inf + -inf
-      break;
-    case Aggregate::kMin:
-      *target = std::min(*target, value);
-      break;
-    case Aggregate::kMax:
-      *target = std::max(*target, value);
-      break;
-  }
-}
-
-// Computes `op` over `inputs` into `result` (member -> score). For an intersection, `limit` > 0
-// stops after that many members (ZINTERCARD).
-void ComputeSetOp(SetOp op, std::vector<SetOpInput>& inputs, Aggregate aggregate, size_t limit,
-                  std::vector<std::pair<std::string_view, double>>* result) {
-  if (op == SetOp::kUnion) {
-    std::unordered_map<std::string_view, size_t> index;
-    for (const SetOpInput& in : inputs) {
-      if (in.zset == nullptr) continue;
-      in.zset->ForEach([&](std::string_view member, double score) {
-        double value = Weighted(score, in.weight);
-        auto [it, fresh] = index.emplace(member, result->size());
-        if (fresh) {
-          result->emplace_back(member, value);
-        } else {
-          AggregateInto(&(*result)[it->second].second, value, aggregate);
-        }
-        return true;
-      });
-    }
-  } else if (op == SetOp::kInter) {
-    // Walk the smallest input and probe the others.
-    std::stable_sort(inputs.begin(), inputs.end(),
-                     [](const SetOpInput& a, const SetOpInput& b) { return a.size() < b.size(); });
-    if (inputs.front().size() == 0) return;
-    inputs.front().zset->ForEach([&](std::string_view member, double score) {
-      double value = Weighted(score, inputs.front().weight);
-      for (size_t i = 1; i < inputs.size(); ++i) {
-        std::optional<double> other = inputs[i].zset->Score(member);
-        if (!other) return true;
-        AggregateInto(&value, Weighted(*other, inputs[i].weight), aggregate);
-      }
-      result->emplace_back(member, value);
-      return limit == 0 || result->size() < limit;
-    });
-  } else {
-    if (inputs.front().zset == nullptr) return;
-    inputs.front().zset->ForEach([&](std::string_view member, double score) {
-      for (size_t i = 1; i < inputs.size(); ++i) {
-        if (inputs[i].zset != nullptr && inputs[i].zset->Score(member)) return true;
-      }
-      result->emplace_back(member, score);
-      return true;
-    });
-  }
-}
-
-// The set operations, as Redis's zunionInterDiffGenericCommand: argv[numkeys_index] holds
-// numkeys, the keys follow, then WEIGHTS / AGGREGATE (not for ZDIFF), WITHSCORES (replying forms)
-// or LIMIT (ZINTERCARD). `dst` is the destination of the STORE forms (empty otherwise).
-void SetOpGeneric(Context& ctx, size_t numkeys_index, std::string_view dst, SetOp op,
-                  bool cardinality_only) {
-  auto numkeys = ParseLong(ctx.argv[numkeys_index]);
-  if (!numkeys) return ctx.Error(errors::kNotInteger);
-  if (*numkeys < 1) {
-    return ctx.Error("ERR at least 1 input key is needed for '" + std::string(ctx.spec.name) +
-                     "' command");
-  }
-  size_t first_key = numkeys_index + 1;
-  if (static_cast<uint64_t>(*numkeys) > ctx.argv.size() - first_key) {
-    return ctx.Error(errors::kSyntax);
-  }
-  bool store = !dst.empty();
-  std::vector<SetOpInput> inputs(static_cast<size_t>(*numkeys));
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    std::string_view key = ctx.argv[first_key + i];
-    store::Entry* e = store ? ctx.Find(key) : ctx.Lookup(key);
-    if (e == nullptr) continue;
-    if (e->type() != store::ValueType::kZSet) return ctx.Error(errors::kWrongType);
-    inputs[i].zset = static_cast<const ZSetObject*>(e->object());
-  }
-
-  Aggregate aggregate = Aggregate::kSum;
-  bool withscores = false;
-  int64_t limit = 0;
-  for (size_t j = first_key + inputs.size(); j < ctx.argv.size();) {
-    std::string_view opt = ctx.argv[j];
-    size_t remaining = ctx.argv.size() - j;
-    bool weighted = op != SetOp::kDiff && !cardinality_only;
-    if (weighted && remaining >= inputs.size() + 1 && base::EqualsIgnoreCase(opt, "weights")) {
-      ++j;
-      for (SetOpInput& in : inputs) {
-        auto weight = base::ParseDouble(ctx.argv[j++]);
-        if (!weight) return ctx.Error(kWeightNotFloat);
-        in.weight = *weight;
-      }
-    } else if (weighted && remaining >= 2 && base::EqualsIgnoreCase(opt, "aggregate")) {
-      std::string_view how = ctx.argv[j + 1];
-      if (base::EqualsIgnoreCase(how, "sum")) {
-        aggregate = Aggregate::kSum;
-      } else if (base::EqualsIgnoreCase(how, "min")) {
-        aggregate = Aggregate::kMin;
-      } else if (base::EqualsIgnoreCase(how, "max")) {
-        aggregate = Aggregate::kMax;
-      } else {
-        return ctx.Error(errors::kSyntax);
-      }
-      j += 2;
-    } else if (!store && !cardinality_only && base::EqualsIgnoreCase(opt, "withscores")) {
-      withscores = true;
-      ++j;
-    } else if (cardinality_only && remaining >= 2 && base::EqualsIgnoreCase(opt, "limit")) {
-      auto l = ParseLong(ctx.argv[j + 1]);
-      if (!l || *l < 0) return ctx.Error(kLimitNegative);
-      limit = *l;
-      j += 2;
-    } else {
-      return ctx.Error(errors::kSyntax);
-    }
-  }
-
-  std::vector<std::pair<std::string_view, double>> members;
-  ComputeSetOp(op, inputs, aggregate, static_cast<size_t>(limit), &members);
-  if (cardinality_only) return ctx.reply().Integer(static_cast<int64_t>(members.size()));
-
-  store::ZSetLimits limits = store ? Limits(ctx) : ScratchLimits();
-  auto result = std::make_unique<ZSetObject>(limits);
-  for (const auto& [member, score] : members) result->Add(member, score, ZSetObject::kNone, limits);
-  if (!store) return ReplyRange(ctx, *result, {0, result->size()}, false, withscores);
-  std::string_view event = op == SetOp::kUnion   ? "zunionstore"
-                           : op == SetOp::kInter ? "zinterstore"
-                                                 : "zdiffstore";
-  StoreResult(ctx, dst, std::move(result), event);
-}
-
-void ZUnion(Context& ctx) { SetOpGeneric(ctx, 1, {}, SetOp::kUnion, false); }
-void ZInter(Context& ctx) { SetOpGeneric(ctx, 1, {}, SetOp::kInter, false); }
-void ZDiff(Context& ctx) { SetOpGeneric(ctx, 1, {}, SetOp::kDiff, false); }
-void ZUnionStore(Context& ctx) { SetOpGeneric(ctx, 2, ctx.argv[1], SetOp::kUnion, false); }
-void ZInterStore(Context& ctx) { SetOpGeneric(ctx, 2, ctx.argv[1], SetOp::kInter, false); }
-void ZDiffStore(Context& ctx) { SetOpGeneric(ctx, 2, ctx.argv[1], SetOp::kDiff, false); }
-void ZInterCard(Context& ctx) { SetOpGeneric(ctx, 1, {}, SetOp::kInter, true); }
-
-// --- ZSCAN ----------------------------------------------------------------------------------------
-
-// A SCAN cursor as Redis's parseScanCursorOrReply reads it (strtoul: optional sign, digits).
-std::optional<uint64_t> ParseCursor(std::string_view text) {
-  if (text.empty()) return 0;
-  bool negative = text.front() == '-';
-  if (negative || text.front() == '+') text.remove_prefix(1);
-  uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return negative ? 0 - value : value;
-}
-
-// ZSCAN key cursor [MATCH pattern] [COUNT count]: member / score pairs, scores as text.
-void ZScan(Context& ctx) {
-  auto cursor = ParseCursor(ctx.argv[2]);
-  if (!cursor) return ctx.Error(errors::kInvalidCursor);
-  ZSetObject* zset = LookupZSet(ctx, ctx.argv[1]);
-  if (ctx.failed) return;
-  resp::ReplyBuilder& r = ctx.reply();
-  if (zset == nullptr) {
-    r.ArrayHeader(2);
-    r.Bulk("0");
-    return r.ArrayHeader(0);
-  }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool match = false;
-  for (size_t i = 3; i < ctx.argv.size(); i += 2) {
-    std::string_view opt = ctx.argv[i];
-    if (i + 1 >= ctx.argv.size()) return ctx.Error(errors::kSyntax);
-    if (base::EqualsIgnoreCase(opt, "count")) {
-      auto n = ParseLong(ctx.argv[i + 1]);
-      if (!n) return ctx.Error(errors::kNotInteger);
-      if (*n < 1) return ctx.Error(errors::kSyntax);
-      count = *n;
-    } else if (base::EqualsIgnoreCase(opt, "match")) {
-      pattern = ctx.argv[i + 1];
-      match = pattern != "*";
-    } else {
-      return ctx.Error(errors::kSyntax);
-    }
-  }
-  // As Redis, COUNT bounds the reply entries (two per member) and at most 10 * COUNT steps run.
-  std::vector<std::pair<std::string_view, double>> found;
-  int64_t steps = count > INT64_MAX / 10 ? INT64_MAX : count * 10;
-  auto collect = [&](std::string_view member, double score) {
-    found.emplace_back(member, score);
-    return true;
-  };
-  do {
-    *cursor = zset->Scan(*cursor, collect);
-  } while (*cursor != 0 && steps-- > 0 && static_cast<int64_t>(found.size() * 2) < count);
-  if (match) {
-    std::erase_if(found, [&](const auto& e) { return !base::GlobMatch(pattern, e.first); });
-  }
-
-  char digits[24];
-  auto end = std::to_chars(digits, digits + sizeof(digits), *cursor).ptr;
-  r.ArrayHeader(2);
-  r.Bulk(std::string_view(digits, end - digits));
-  r.ArrayHeader(found.size() * 2);
-  char buf[base::kFormatDoubleBufferSize];
-  for (const auto& [member, score] : found) {
-    r.Bulk(member);
-    r.Bulk(std::string_view(buf, base::FormatDouble(score, buf)));
-  }
-}
-
-// --- key positions --------------------------------------------------------------------------------
-
-// "numkeys key..." starting at argv[index]; keys beyond argv are ignored.
-void NumkeysKeys(std::span<const std::string_view> argv, size_t index, std::vector<int>* keys) {
-  if (index >= argv.size()) return;
-  auto n = base::ParseInt64(argv[index]);
-  if (!n || *n < 1) return;
-  for (size_t i = index + 1; i < argv.size() && i <= index + static_cast<size_t>(*n); ++i) {
-    keys->push_back(static_cast<int>(i));
-  }
-}
-
-// ZUNION, ZINTER, ZDIFF, ZINTERCARD, ZMPOP: numkeys key...
-void KeysAfterNumkeys(std::span<const std::string_view> argv, std::vector<int>* keys) {
-  NumkeysKeys(argv, 1, keys);
-}
-
-// ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE: destination numkeys key...
-void DestinationAndKeys(std::span<const std::string_view> argv, std::vector<int>* keys) {
-  if (argv.size() > 1) keys->push_back(1);
-  NumkeysKeys(argv, 2, keys);
-}
-
 }  // namespace
 
 void RegisterSortedSetCommands(CommandTable& table) {
@@ -973,8 +645,8 @@ void RegisterSortedSetCommands(CommandTable& table) {
   const uint32_t kReadFast = kReadonly | kFast;
   table.Register({
       {"zadd", -4, kWrite | kDenyOom | kFast, 1, 1, 1, kAcl, ZAdd, kGroup,
-       "Add one or more members to a sorted set, or update its score if it already exists",
-       "1.2.0", "RW UPDATE"},
+       "Add one or more members to a sorted set, or update its score if it already exists", "1.2.0",
+       "RW UPDATE"},
       {"zincrby", 4, kWrite | kDenyOom | kFast, 1, 1, 1, kAcl, ZIncrBy, kGroup,
        "Increment the score of a member in a sorted set", "1.2.0", "RW ACCESS UPDATE"},
       {"zrem", -3, kWrite | kFast, 1, 1, 1, kAcl, ZRem, kGroup,
@@ -985,8 +657,8 @@ void RegisterSortedSetCommands(CommandTable& table) {
        "Count the members in a sorted set with scores within the given values", "2.0.0",
        "RO ACCESS"},
       {"zlexcount", 4, kReadFast, 1, 1, 1, kAcl, ZLexCount, kGroup,
-       "Count the number of members in a sorted set between a given lexicographical range",
-       "2.8.9", "RO ACCESS"},
+       "Count the number of members in a sorted set between a given lexicographical range", "2.8.9",
+       "RO ACCESS"},
       {"zscore", 3, kReadFast, 1, 1, 1, kAcl, ZScore, kGroup,
        "Get the score associated with the given member in a sorted set", "1.2.0", "RO ACCESS"},
       {"zmscore", -3, kReadFast, 1, 1, 1, kAcl, ZMScore, kGroup,
@@ -1008,8 +680,7 @@ void RegisterSortedSetCommands(CommandTable& table) {
        "low",
        "2.2.0", "RO ACCESS"},
       {"zrangebylex", -4, kRead, 1, 1, 1, kAcl, ZRangeByLex, kGroup,
-       "Return a range of members in a sorted set, by lexicographical range", "2.8.9",
-       "RO ACCESS"},
+       "Return a range of members in a sorted set, by lexicographical range", "2.8.9", "RO ACCESS"},
       {"zrevrangebylex", -4, kRead, 1, 1, 1, kAcl, ZRevRangeByLex, kGroup,
        "Return a range of members in a sorted set, by lexicographical range, ordered from higher "
        "to lower strings.",
@@ -1043,8 +714,8 @@ void RegisterSortedSetCommands(CommandTable& table) {
        .summary = "Remove and return members with scores in a sorted set",
        .since = "7.0.0",
        .key_flags = "RW ACCESS DELETE",
-       .key_finder = KeysAfterNumkeys},
-      {"zrandmember", -2, kRead, 1, 1, 1, kAcl, ZRandMember, kGroup,
+       .key_finder = zset::KeysAfterNumkeys},
+      {"zrandmember", -2, kRead, 1, 1, 1, kAcl, zset::ZRandMember, kGroup,
        "Get one or multiple random elements from a sorted set", "6.2.0", "RO ACCESS"},
       {.name = "zunion",
        .arity = -3,
@@ -1053,12 +724,12 @@ void RegisterSortedSetCommands(CommandTable& table) {
        .last_key = 0,
        .step = 0,
        .acl = kAcl,
-       .handler = ZUnion,
+       .handler = zset::ZUnion,
        .group = kGroup,
        .summary = "Add multiple sorted sets",
        .since = "6.2.0",
        .key_flags = "RO ACCESS",
-       .key_finder = KeysAfterNumkeys},
+       .key_finder = zset::KeysAfterNumkeys},
       {.name = "zinter",
        .arity = -3,
        .flags = kRead,
@@ -1066,12 +737,12 @@ void RegisterSortedSetCommands(CommandTable& table) {
        .last_key = 0,
        .step = 0,
        .acl = kAcl,
-       .handler = ZInter,
+       .handler = zset::ZInter,
        .group = kGroup,
        .summary = "Intersect multiple sorted sets",
        .since = "6.2.0",
        .key_flags = "RO ACCESS",
-       .key_finder = KeysAfterNumkeys},
+       .key_finder = zset::KeysAfterNumkeys},
       {.name = "zdiff",
        .arity = -3,
        .flags = kRead,
@@ -1079,12 +750,12 @@ void RegisterSortedSetCommands(CommandTable& table) {
        .last_key = 0,
        .step = 0,
        .acl = kAcl,
-       .handler = ZDiff,
+       .handler = zset::ZDiff,
        .group = kGroup,
        .summary = "Subtract multiple sorted sets",
        .since = "6.2.0",
        .key_flags = "RO ACCESS",
-       .key_finder = KeysAfterNumkeys},
+       .key_finder = zset::KeysAfterNumkeys},
       {.name = "zunionstore",
        .arity = -4,
        .flags = kWrite | kDenyOom,
@@ -1092,12 +763,12 @@ void RegisterSortedSetCommands(CommandTable& table) {
        .last_key = 1,
        .step = 1,
        .acl = kAcl,
-       .handler = ZUnionStore,
+       .handler = zset::ZUnionStore,
        .group = kGroup,
        .summary = "Add multiple sorted sets and store the resulting sorted set in a new key",
        .since = "2.0.0",
        .key_flags = "OW UPDATE",
-       .key_finder = DestinationAndKeys},
+       .key_finder = zset::DestinationAndKeys},
       {.name = "zinterstore",
        .arity = -4,
        .flags = kWrite | kDenyOom,
@@ -1105,12 +776,12 @@ void RegisterSortedSetCommands(CommandTable& table) {
        .last_key = 1,
        .step = 1,
        .acl = kAcl,
-       .handler = ZInterStore,
+       .handler = zset::ZInterStore,
        .group = kGroup,
        .summary = "Intersect multiple sorted sets and store the resulting sorted set in a new key",
        .since = "2.0.0",
        .key_flags = "OW UPDATE",
-       .key_finder = DestinationAndKeys},
+       .key_finder = zset::DestinationAndKeys},
       {.name = "zdiffstore",
        .arity = -4,
        .flags = kWrite | kDenyOom,
@@ -1118,12 +789,12 @@ void RegisterSortedSetCommands(CommandTable& table) {
        .last_key = 1,
        .step = 1,
        .acl = kAcl,
-       .handler = ZDiffStore,
+       .handler = zset::ZDiffStore,
        .group = kGroup,
        .summary = "Subtract multiple sorted sets and store the resulting sorted set in a new key",
        .since = "6.2.0",
        .key_flags = "OW UPDATE",
-       .key_finder = DestinationAndKeys},
+       .key_finder = zset::DestinationAndKeys},
       {.name = "zintercard",
        .arity = -3,
        .flags = kRead,
@@ -1131,13 +802,13 @@ void RegisterSortedSetCommands(CommandTable& table) {
        .last_key = 0,
        .step = 0,
        .acl = kAcl,
-       .handler = ZInterCard,
+       .handler = zset::ZInterCard,
        .group = kGroup,
        .summary = "Intersect multiple sorted sets and return the cardinality of the result",
        .since = "7.0.0",
        .key_flags = "RO ACCESS",
-       .key_finder = KeysAfterNumkeys},
-      {"zscan", -3, kRead, 1, 1, 1, kAcl, ZScan, kGroup,
+       .key_finder = zset::KeysAfterNumkeys},
+      {"zscan", -3, kRead, 1, 1, 1, kAcl, zset::ZScan, kGroup,
        "Incrementally iterate sorted sets elements and associated scores", "2.8.0", "RO ACCESS"},
   });
 }

@@ -61,11 +61,10 @@ ZSetObject::ZSetObject(const ZSetObject& other) : listpack_(other.listpack_) {
 
 std::unique_ptr<Object> ZSetObject::Clone() const { return std::make_unique<ZSetObject>(*this); }
 
-size_t ZSetObject::size() const {
-  return is_listpack() ? listpack_.size() / 2 : skiplist_->size();
-}
+size_t ZSetObject::size() const { return is_listpack() ? listpack_.size() / 2 : skiplist_->size(); }
 
-// --- listpack helpers -----------------------------------------------------------------------------
+// --- listpack helpers
+// -----------------------------------------------------------------------------
 
 size_t ZSetObject::ListpackFind(std::string_view member) const {
   for (size_t p = listpack_.begin(); p != listpack_.end(); p = listpack_.Next(listpack_.Next(p))) {
@@ -98,7 +97,8 @@ void ZSetObject::ConvertToSkiplist() {
   skiplist_ = std::move(skiplist);
 }
 
-// --- point operations -----------------------------------------------------------------------------
+// --- point operations
+// -----------------------------------------------------------------------------
 
 ZSetObject::AddResult ZSetObject::Add(std::string_view member, double score, uint8_t flags,
                                       const ZSetLimits& limits) {
@@ -172,7 +172,8 @@ std::optional<size_t> ZSetObject::Rank(std::string_view member, bool reverse) co
   size_t rank = 0;
   if (is_listpack()) {
     size_t p = listpack_.begin();
-    for (; p != listpack_.end() && listpack_.Get(p) != member; p = listpack_.Next(listpack_.Next(p)))
+    for (; p != listpack_.end() && listpack_.Get(p) != member;
+         p = listpack_.Next(listpack_.Next(p)))
       ++rank;
     if (p == listpack_.end()) return std::nullopt;
   } else {
@@ -183,7 +184,8 @@ std::optional<size_t> ZSetObject::Rank(std::string_view member, bool reverse) co
   return reverse ? size() - 1 - rank : rank;
 }
 
-// --- ranges ---------------------------------------------------------------------------------------
+// --- ranges
+// ---------------------------------------------------------------------------------------
 
 namespace {
 

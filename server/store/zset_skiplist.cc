@@ -36,7 +36,8 @@ int CompareMembers(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-// --- node access ----------------------------------------------------------------------------------
+// --- node access
+// ----------------------------------------------------------------------------------
 
 ZSkipList::Node** ZSkipList::Forward(const Node* node) {
   return reinterpret_cast<Node**>(const_cast<Node*>(node) + 1);
@@ -57,8 +58,8 @@ const ZSkipList::Node* ZSkipList::Prev(const Node* node) { return node->backward
 
 ZSkipList::Node* ZSkipList::NewNode(int level, double score, std::string_view member) {
   void* block = base::Allocate(NodeSize(level, member.size()));
-  Node* node = new (block) Node{score, nullptr, static_cast<uint32_t>(member.size()),
-                                static_cast<uint8_t>(level)};
+  Node* node = new (block)
+      Node{score, nullptr, static_cast<uint32_t>(member.size()), static_cast<uint8_t>(level)};
   std::memset(Forward(node), 0, level * (sizeof(Node*) + sizeof(uint32_t)));
   if (!member.empty()) std::memcpy(Span(node) + level, member.data(), member.size());
   return node;
@@ -83,7 +84,8 @@ bool ZSkipList::Less(const Node* a, double score, std::string_view member) {
   return CompareMembers(ZSkipList::member(a), member) < 0;
 }
 
-// --- lifetime -------------------------------------------------------------------------------------
+// --- lifetime
+// -------------------------------------------------------------------------------------
 
 ZSkipList::ZSkipList() : header_(NewNode(kMaxLevel, 0, {})) {}
 
@@ -103,7 +105,8 @@ ZSkipList::~ZSkipList() {
   if (slots_ != nullptr) base::Free(slots_);
 }
 
-// --- list operations ------------------------------------------------------------------------------
+// --- list operations
+// ------------------------------------------------------------------------------
 
 const ZSkipList::Node* ZSkipList::Find(std::string_view member) const {
   if (length_ == 0) return nullptr;
@@ -261,7 +264,8 @@ void ZSkipList::EraseRanks(size_t begin, size_t end) {
   }
 }
 
-// --- member index ---------------------------------------------------------------------------------
+// --- member index
+// ---------------------------------------------------------------------------------
 
 uint64_t ZSkipList::Hash(std::string_view member) {
   return std::_Hash_bytes(member.data(), member.size(), 0xc70f6907UL);

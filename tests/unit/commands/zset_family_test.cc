@@ -71,8 +71,8 @@ TEST_F(ZSetFamilyTest, AddErrors) {
   EXPECT_TRUE(IsError(Run({"ZADD", "z", "1", "a", "x", "b"}), "ERR value is not a valid float"));
   EXPECT_EQ(Run({"EXISTS", "z"}).integer, 0);
   Run({"ZADD", "z", "inf", "a"});
-  EXPECT_TRUE(IsError(Run({"ZINCRBY", "z", "-inf", "a"}),
-                      "ERR resulting score is not a number (NaN)"));
+  EXPECT_TRUE(
+      IsError(Run({"ZINCRBY", "z", "-inf", "a"}), "ERR resulting score is not a number (NaN)"));
   Run({"SET", "s", "v"});
   EXPECT_TRUE(IsError(Run({"ZADD", "s", "1", "a"}),
                       "WRONGTYPE Operation against a key holding the wrong kind of value"));
@@ -96,8 +96,7 @@ TEST_F(ZSetFamilyTest, RangesByRankScoreAndLex) {
   EXPECT_EQ(Range({"ZRANGE", "z", "-2", "-1"}), (Strs{"c", "d"}));
   EXPECT_EQ(Range({"ZREVRANGE", "z", "0", "0", "WITHSCORES"}), (Strs{"d", "4"}));
   EXPECT_EQ(Range({"ZRANGEBYSCORE", "z", "(1", "3"}), (Strs{"b", "c"}));
-  EXPECT_EQ(Range({"ZREVRANGEBYSCORE", "z", "+inf", "-inf", "LIMIT", "1", "2"}),
-            (Strs{"c", "b"}));
+  EXPECT_EQ(Range({"ZREVRANGEBYSCORE", "z", "+inf", "-inf", "LIMIT", "1", "2"}), (Strs{"c", "b"}));
   EXPECT_EQ(Range({"ZRANGE", "z", "(4", "2", "BYSCORE", "REV"}), (Strs{"c", "b"}));
   EXPECT_EQ(Range({"ZRANGEBYLEX", "z", "[b", "(d"}), (Strs{"b", "c"}));
   EXPECT_EQ(Range({"ZREVRANGEBYLEX", "z", "+", "(b", "LIMIT", "0", "1"}), (Strs{"d"}));
@@ -201,7 +200,8 @@ TEST_F(ZSetFamilyTest, ScanAndRandMember) {
 }
 
 TEST_F(ZSetFamilyTest, KeyPositionsOfNumkeysCommands) {
-  Reply keys = Run({"COMMAND", "GETKEYS", "ZUNIONSTORE", "dst", "2", "a", "b", "WEIGHTS", "1", "2"});
+  Reply keys =
+      Run({"COMMAND", "GETKEYS", "ZUNIONSTORE", "dst", "2", "a", "b", "WEIGHTS", "1", "2"});
   EXPECT_EQ(Strings(keys), (Strs{"dst", "a", "b"}));
   keys = Run({"COMMAND", "GETKEYS", "ZMPOP", "2", "a", "b", "MIN"});
   EXPECT_EQ(Strings(keys), (Strs{"a", "b"}));

@@ -58,8 +58,8 @@ void ExpectMatches(const ZSetObject& z, const std::map<std::string, double>& mod
   // Random score ranges: the rank interval must hold exactly the model's members in range.
   for (int round = 0; round < 5; ++round) {
     std::uniform_int_distribution<int> pick(-5, 105);
-    ScoreRange range{static_cast<double>(pick(rng)), static_cast<double>(pick(rng)),
-                     rng() % 2 == 0, rng() % 2 == 0};
+    ScoreRange range{static_cast<double>(pick(rng)), static_cast<double>(pick(rng)), rng() % 2 == 0,
+                     rng() % 2 == 0};
     std::vector<Element> in;
     for (const Element& e : want)
       if (range.AboveMin(e.second) && range.BelowMax(e.second)) in.push_back(e);
@@ -159,9 +159,7 @@ void RunRandomized(ZSetLimits limits, int ops, size_t max_member_length, uint32_
   ExpectMatches(z, model, rng);
 }
 
-TEST(ZSetObjectTest, RandomizedListpack) {
-  RunRandomized({1000000, 1000}, 2000, 3, 1);
-}
+TEST(ZSetObjectTest, RandomizedListpack) { RunRandomized({1000000, 1000}, 2000, 3, 1); }
 
 TEST(ZSetObjectTest, RandomizedSkiplist) {
   ZSetLimits no_listpack{0, 64};
@@ -169,9 +167,7 @@ TEST(ZSetObjectTest, RandomizedSkiplist) {
   RunRandomized(no_listpack, 5000, 6, 2);
 }
 
-TEST(ZSetObjectTest, RandomizedWithConversion) {
-  RunRandomized({16, 64}, 3000, 5, 3);
-}
+TEST(ZSetObjectTest, RandomizedWithConversion) { RunRandomized({16, 64}, 3000, 5, 3); }
 
 TEST(ZSetObjectTest, ConvertsWhenCountOrLengthExceedsLimits) {
   ZSetLimits limits{3, 5};
