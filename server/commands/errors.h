@@ -114,4 +114,9 @@ std::string InvalidExpire(std::string_view command);
 // "ERR Unsupported option foo" (EXPIRE's options; the option as the client sent it)
 std::string UnsupportedOption(std::string_view option);
 
+// Pub/sub.
+// "ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are
+// allowed in this context" (a RESP2 client with subscriptions; the command's full name).
+std::string SubscribedMode(std::string_view full_name);
+
 }  // namespace tandem::commands::errors
