@@ -25,6 +25,7 @@ class Connection final : public net::SessionHandler, public commands::ClientConn
 
   // commands::ClientConnection
   void CloseAfterReply() override { session_.CloseAfterFlush(); }
+  void CloseNow() override { session_.CloseSoon(); }
   void Resume() override { session_.Resume(); }
   void ResumeServed() override { session_.ResumeServed(); }
   void Flush() override { session_.Flush(); }

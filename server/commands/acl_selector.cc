@@ -257,7 +257,9 @@ std::optional<AclDenial> AclSelector::Check(const CommandSpec& spec,
     }
     if (!first_arg_ok) return AclDenial{AclDenialReason::kCommand};
   }
-  if (!all_keys_ && (spec.first_key > 0 || spec.key_finder != nullptr)) {
+  // NOT_KEY "keys" (the shard pub/sub channels) are checked as channels below.
+  bool has_keys = (spec.first_key > 0 && spec.key_flags != "NOT_KEY") || spec.key_finder != nullptr;
+  if (!all_keys_ && has_keys) {
     if (!keys->has_value()) *keys = KeyPositions(spec, argv);
     uint8_t needed = NeededKeyPermissions(spec, argv);
     for (int index : **keys) {

@@ -23,6 +23,10 @@ class ClientConnection {
   virtual ~ClientConnection() = default;
   // Closes the connection once the replies already written are flushed.
   virtual void CloseAfterReply() = 0;
+  // Closes the connection soon (from the event loop, not inside the caller), dropping replies not
+  // yet sent: for a client that does not read (output buffer limits). Transports that cannot drop
+  // replies close after them.
+  virtual void CloseNow() { CloseAfterReply(); }
   // Continues processing requests after the client was blocked (paused, later blocking commands).
   virtual void Resume() = 0;
   // Continues after a blocked request was answered from outside (a blocking command served or
@@ -83,10 +87,13 @@ class Client {
   void set_last_interaction_ms(int64_t ms) { last_interaction_ms_ = ms; }
   // Full name of the last command run ("client|list"), for CLIENT LIST "cmd".
   std::string_view last_command = "NULL";
-  // Pub/sub subscriptions (Pubsub keeps the sets); RESP2 subscribed mode while either is > 0.
+  // Pub/sub subscriptions (Pubsub keeps the sets); RESP2 subscribed mode while any is > 0.
   size_t pubsub_channels = 0;
   size_t pubsub_patterns = 0;
   std::optional<Transaction> multi;  // set between MULTI and EXEC/DISCARD
+  size_t pubsub_shard_channels = 0;
+  // A pub/sub client (CLIENT LIST flag 'P', type pubsub): it has a subscription.
+  bool subscribed() const { return pubsub_channels + pubsub_patterns + pubsub_shard_channels > 0; }
   // True while EXEC runs this client's queued commands (blocking commands must not block).
   bool in_exec = false;
 

@@ -31,9 +31,11 @@ std::optional<ClientType> ParseClientType(std::string_view name) {
   return std::nullopt;
 }
 
-// Monitors are normal clients, as in Redis. Replica, primary and pub/sub connections do not exist
-// in Tandem yet, so for now every client is normal.
-ClientType TypeOf(const Client&) { return ClientType::kNormal; }
+// Monitors are normal clients, as in Redis. Replica and primary connections do not exist in Tandem
+// yet.
+ClientType TypeOf(const Client& c) {
+  return c.subscribed() ? ClientType::kPubsub : ClientType::kNormal;
+}
 
 // The line for `c`; the caller of CLIENT LIST/INFO is described as running ctx's command.
 void AppendClientLine(Context& ctx, Client& c, std::string* out) {

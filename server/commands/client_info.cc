@@ -11,6 +11,7 @@ namespace {
 std::string FlagLetters(const Client& c) {
   std::string letters;
   if (c.flags & kClientMonitor) letters += 'O';
+  if (c.subscribed()) letters += 'P';
   if (c.flags & kClientCloseASAP) letters += 'A';
   if (c.flags & kClientNoEvict) letters += 'e';
   if (letters.empty()) letters = "N";
@@ -53,12 +54,13 @@ void AppendClientInfo(Client& c, int64_t now_ms, const RunningCommand* running, 
 
   char numbers[384];
   std::snprintf(numbers, sizeof(numbers),
-                " age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu "
+                " age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu ssub=%zu multi=-1 qbuf=%zu "
                 "qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=0 rbp=0 obl=%zu oll=0 omem=0 "
                 "tot-mem=%zu events=%s cmd=",
                 static_cast<long long>((now_ms - c.created_ms()) / 1000),
                 static_cast<long long>((now_ms - c.last_interaction_ms()) / 1000),
-                FlagLetters(c).c_str(), c.db, qbuf, qbuf_free, argv_mem, obl, tot_mem,
+                FlagLetters(c).c_str(), c.db, c.pubsub_channels, c.pubsub_patterns,
+                c.pubsub_shard_channels, qbuf, qbuf_free, argv_mem, obl, tot_mem,
                 obl > 0 ? "rw" : "r");
   out->append("id=");
   out->append(std::to_string(c.id()));

@@ -52,6 +52,9 @@ void InstallConfigHooks(ServerState& server) {
     settings.proto_max_bulk_len =
         std::min(config.GetInt("proto-max-bulk-len"), store::kMaxStringLength);
   });
+  Hook(server, "client-output-buffer-limit", [&](const std::string&) {
+    server.pubsub.set_output_limit(config.ClientOutputBufferLimits().pubsub);
+  });
   Hook(server, "notify-keyspace-events", [&](const std::string&) {
     server.notify_keyspace_events = static_cast<int>(config.GetInt("notify-keyspace-events"));
   });

@@ -13,8 +13,8 @@ namespace tandem::commands {
 
 // Registers the change hooks (maxmemory, maxmemory-policy, maxmemory-samples, lfu-log-factor,
 // lfu-decay-time, slowlog-log-slower-than, slowlog-max-len, proto-max-bulk-len, requirepass,
-// acllog-max-len, acl-pubsub-default) and CONFIG REWRITE's source for "user" lines, and applies
-// every current value once.
+// acllog-max-len, acl-pubsub-default, client-output-buffer-limit's pubsub class) and CONFIG
+// REWRITE's source for "user" lines, and applies every current value once.
 void InstallConfigHooks(ServerState& server);
 
 // Loads the users of the config file's "user" lines, or else those of the aclfile, as Redis does

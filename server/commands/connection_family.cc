@@ -14,6 +14,12 @@ namespace {
 
 void Ping(Context& ctx) {
   if (ctx.argv.size() > 2) return ctx.Error(errors::WrongArity("ping"));
+  if (ctx.client.subscribed() && ctx.client.resp_version() == 2) {
+    // RESP2 subscribed mode: an array, so that it reads like the messages around it.
+    ctx.reply().ArrayHeader(2);
+    ctx.reply().Bulk("pong");
+    return ctx.reply().Bulk(ctx.argv.size() == 2 ? ctx.argv[1] : "");
+  }
   if (ctx.argv.size() == 2) return ctx.reply().Bulk(ctx.argv[1]);
   ctx.reply().SimpleString("PONG");
 }
@@ -127,6 +133,7 @@ void Reset(Context& ctx) {
   std::erase(ctx.server.monitors, &c);
   c.multi.reset();
   ctx.server.watches.UnwatchAll(c);
+  ctx.server.pubsub.RemoveClient(c);
   c.user = &ctx.server.acl.default_user();
   c.authenticated = ctx.server.acl.DefaultUserNeedsNoAuth();
   c.connection().SetAuthenticated(c.authenticated);

@@ -1,5 +1,6 @@
 #include "server/commands/dispatcher.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -30,6 +31,14 @@ bool RunsInsideMulti(const CommandSpec& spec) {
   std::string_view n = spec.full_name;
   return n == "exec" || n == "discard" || n == "multi" || n == "watch" || n == "quit" ||
          n == "reset";
+}
+
+// What a RESP2 client may run while subscribed (its replies would mix with the messages).
+bool AllowedWhileSubscribed(const CommandSpec& spec) {
+  static constexpr std::string_view kAllowed[] = {"subscribe",    "unsubscribe", "psubscribe",
+                                                  "punsubscribe", "ssubscribe",  "sunsubscribe",
+                                                  "ping",         "quit",        "reset"};
+  return std::find(std::begin(kAllowed), std::end(kAllowed), spec.full_name) != std::end(kAllowed);
 }
 
 }  // namespace
@@ -75,6 +84,10 @@ const CommandSpec* Dispatcher::Resolve(Client& client, std::span<const std::stri
       Reject(client, spec, Acl::DenialError(*denial, *spec));
       return nullptr;
     }
+  }
+  if (client.subscribed() && client.resp_version() == 2 && !AllowedWhileSubscribed(*spec)) {
+    Reject(client, spec, errors::SubscribedMode(spec->full_name));
+    return nullptr;
   }
   return spec;
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Dispatcher: runs one request for one client. Every pre-check lives here, once, in Redis's order:
-// lookup, arity, authentication, ACL, client pause, maxmemory; then the handler, then the
-// statistics, slowlog and MONITOR feed. Handlers never repeat these checks.
+// lookup, arity, authentication, ACL, RESP2 subscribed mode (Redis: after maxmemory), client
+// pause, maxmemory; then the handler, then the statistics, slowlog and MONITOR feed. Handlers never
+// repeat these checks.
 
 #include <span>
 #include <string_view>

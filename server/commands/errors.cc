@@ -56,4 +56,10 @@ std::string UnsupportedOption(std::string_view option) {
   return "ERR Unsupported option " + std::string(option);
 }
 
+std::string SubscribedMode(std::string_view full_name) {
+  return "ERR Can't execute '" + std::string(full_name) +
+         "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this "
+         "context";
+}
+
 }  // namespace tandem::commands::errors

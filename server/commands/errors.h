@@ -136,5 +136,9 @@ std::string UnsupportedOption(std::string_view option);
 inline constexpr std::string_view kNotHll =
     "WRONGTYPE Key is not a valid HyperLogLog string value.";
 inline constexpr std::string_view kInvalidHll = "INVALIDOBJ Corrupted HLL object detected";
+// Pub/sub.
+// "ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are
+// allowed in this context" (a RESP2 client with subscriptions; the command's full name).
+std::string SubscribedMode(std::string_view full_name);
 
 }  // namespace tandem::commands::errors

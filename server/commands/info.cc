@@ -263,12 +263,14 @@ void StatsSection(ServerState& server, SectionWriter& w) {
   w.Field("current_eviction_exceeded_time", 0);
   w.Field("keyspace_hits", ks.keyspace_hits);
   w.Field("keyspace_misses", ks.keyspace_misses);
+  w.Field("pubsub_channels", server.pubsub.NameCount(SubscriptionKind::kChannel));
+  w.Field("pubsub_patterns", server.pubsub.NameCount(SubscriptionKind::kPattern));
+  w.Field("pubsubshard_channels", server.pubsub.NameCount(SubscriptionKind::kShardChannel));
   for (std::string_view name :
-       {"pubsub_channels", "pubsub_patterns", "pubsubshard_channels", "latest_fork_usec",
-        "total_forks", "migrate_cached_sockets", "slave_expires_tracked_keys", "active_defrag_hits",
-        "active_defrag_misses", "active_defrag_key_hits", "active_defrag_key_misses",
-        "total_active_defrag_time", "current_active_defrag_time", "tracking_total_keys",
-        "tracking_total_items", "tracking_total_prefixes"}) {
+       {"latest_fork_usec", "total_forks", "migrate_cached_sockets", "slave_expires_tracked_keys",
+        "active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits",
+        "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time",
+        "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes"}) {
     w.Field(name, 0);
   }
   w.Field("unexpected_error_replies", s.unexpected_error_replies);

@@ -24,7 +24,8 @@ ServerState::ServerState(config::Config& cfg, const base::Clock& clk, uint64_t s
       keyspace(static_cast<int>(cfg.GetInt("databases")), seed),
       acl(commands),
       run_id(RandomHex(seed ^ 0x5eed, 40)),
-      start_time_ms(clk.NowMs()) {
+      start_time_ms(clk.NowMs()),
+      pubsub(clk) {
   stats.commands.resize(commands.id_count());
   keyspace.set_on_removed([this](int db, std::string_view key, store::Keyspace::Removal why) {
     namespace ke = config::keyspace_event;

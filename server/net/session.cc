@@ -181,6 +181,11 @@ void Session::CloseAfterFlush() {
   asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Flush(); });
 }
 
+void Session::CloseSoon() {
+  // Posted for the same reason as CloseAfterFlush.
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Close(); });
+}
+
 void Session::Close() {
   if (closed_) return;
   closed_ = true;

@@ -61,6 +61,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void ResumeServed();
   // Closes after what is in the output buffer has been written.
   void CloseAfterFlush();
+  // Closes from the event loop without waiting for unsent output (a peer that does not read).
+  void CloseSoon();
   void SetAuthenticated(bool authenticated);
 
   const std::string& peer_address() const { return peer_; }

@@ -114,16 +114,7 @@ def test_client_info_is_own_line(port):
         assert fields["addr"] == local_address(conn)
 
 
-def skip_without_pubsub(port):
-    # Pub/sub arrives with the data-types work; until then these client-type checks cannot run.
-    with RawConnection(port) as probe:
-        reply = probe.call("PUBSUB", "NUMPAT")
-        if isinstance(reply, str) and reply.startswith("ERR unknown command"):
-            pytest.skip("server has no pub/sub yet")
-
-
 def test_client_list_by_id_and_type(port):
-    skip_without_pubsub(port)
     with RawConnection(port) as a, RawConnection(port) as b, RawConnection(port) as subscriber:
         ids = [a.call("CLIENT", "ID"), b.call("CLIENT", "ID")]
         reply = a.call("CLIENT", "LIST", "ID", ids[1], ids[0], 999999999)
@@ -187,7 +178,6 @@ def test_kill_by_user(server):
 
 
 def test_kill_by_type(server):
-    skip_without_pubsub(server.port)
     with RawConnection(server.port) as killer, RawConnection(server.port) as subscriber, \
             RawConnection(server.port) as normal:
         subscriber.call("SUBSCRIBE", "news")
