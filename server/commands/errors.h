@@ -114,4 +114,14 @@ std::string InvalidExpire(std::string_view command);
 // "ERR Unsupported option foo" (EXPIRE's options; the option as the client sent it)
 std::string UnsupportedOption(std::string_view option);
 
+// Hash family.
+inline constexpr std::string_view kHashValueNotInteger = "ERR hash value is not an integer";
+inline constexpr std::string_view kHashValueNotFloat = "ERR hash value is not a float";
+inline constexpr std::string_view kValueNanOrInf = "ERR value is NaN or Infinity";
+// HRANDFIELD's count (getRangeLongFromObjectOrReply over [-LONG_MAX, LONG_MAX]), and the tighter
+// range it has WITHVALUES.
+inline constexpr std::string_view kCountOutOfRange =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
+
 }  // namespace tandem::commands::errors
