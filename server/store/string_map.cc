@@ -1,5 +1,6 @@
 #include "server/store/string_map.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <functional>
