@@ -59,7 +59,8 @@ void SetPairs(Context& ctx, bool reply_ok) {
   if (h == nullptr) return;
   store::HashLimits limits = Limits(ctx);
   int64_t added = 0;
-  for (size_t i = 2; i < ctx.argv.size(); i += 2) added += h->Set(ctx.argv[i], ctx.argv[i + 1], limits);
+  for (size_t i = 2; i < ctx.argv.size(); i += 2)
+    added += h->Set(ctx.argv[i], ctx.argv[i + 1], limits);
   if (reply_ok) {
     ctx.reply().SimpleString("OK");
   } else {
@@ -370,8 +371,8 @@ void RegisterHashCommands(CommandTable& table) {
        "Set multiple hash fields to multiple values", "2.0.0", "RW UPDATE"},
       {"hgetall", 2, kReadonly, 1, 1, 1, kAclHash, HGetAll, kHash,
        "Get all the fields and values in a hash", "2.0.0", "RO ACCESS"},
-      {"hdel", -3, kWrite | kFast, 1, 1, 1, kAclHash, HDel, kHash,
-       "Delete one or more hash fields", "2.0.0", "RW DELETE"},
+      {"hdel", -3, kWrite | kFast, 1, 1, 1, kAclHash, HDel, kHash, "Delete one or more hash fields",
+       "2.0.0", "RW DELETE"},
       {"hlen", 2, kReadonly | kFast, 1, 1, 1, kAclHash, HLen, kHash,
        "Get the number of fields in a hash", "2.0.0", "RO"},
       {"hexists", 3, kReadonly | kFast, 1, 1, 1, kAclHash, HExists, kHash,

@@ -11,6 +11,10 @@ constexpr size_t kMaxListpackBytes = size_t{1} << 30;
 // Upper bound of an entry's framing (length varint and back-length) around its bytes.
 constexpr size_t kEntryOverhead = 20;
 
+// Every hash pays for one HashObject block: 40 bytes is glibc's 48-byte chunk, and only a 24-byte
+// object (impossible around a 24-byte Listpack and a vtable) would fit a smaller one.
+static_assert(sizeof(HashObject) <= 40, "HashObject is part of the per-hash memory budget");
+
 }  // namespace
 
 HashObject::HashObject(const HashObject& other) : listpack_(other.listpack_) {
@@ -87,8 +91,7 @@ HashObject::Pair HashObject::Random(std::mt19937_64& rng) const {
   return {listpack_.Get(p), listpack_.Get(listpack_.Next(p))};
 }
 
-void HashObject::RandomDistinctPairs(size_t n, std::mt19937_64& rng,
-                                     std::vector<Pair>* out) const {
+void HashObject::RandomDistinctPairs(size_t n, std::mt19937_64& rng, std::vector<Pair>* out) const {
   size_t total = size();
   if (n >= total) {
     ForEach([out](std::string_view f, std::string_view v) { out->emplace_back(f, v); });

@@ -103,7 +103,7 @@ class HashObject final : public Object {
   size_t FindInListpack(std::string_view field) const;
   std::vector<Pair> AllPairs() const;
 
-  Listpack listpack_;                // the pairs while listpack-encoded; empty otherwise
+  Listpack listpack_;               // the pairs while listpack-encoded; empty otherwise
   std::unique_ptr<StringMap> map_;  // the pairs once hashtable-encoded
 };
 

@@ -143,12 +143,23 @@ TEST_F(HashFamilyTest, Resp3GetAllIsAMap) {
 
 TEST_F(HashFamilyTest, WrongType) {
   Run({"SET", "s", "x"});
-  for (std::vector<std::string> argv : std::vector<std::vector<std::string>>{
-           {"HSET", "s", "a", "1"}, {"HSETNX", "s", "a", "1"}, {"HGET", "s", "a"},
-           {"HMGET", "s", "a"}, {"HGETALL", "s"}, {"HDEL", "s", "a"}, {"HLEN", "s"},
-           {"HEXISTS", "s", "a"}, {"HKEYS", "s"}, {"HVALS", "s"}, {"HINCRBY", "s", "a", "1"},
-           {"HINCRBYFLOAT", "s", "a", "1"}, {"HSTRLEN", "s", "a"}, {"HRANDFIELD", "s"},
-           {"HRANDFIELD", "s", "1"}, {"HSCAN", "s", "0"}}) {
+  for (std::vector<std::string> argv :
+       std::vector<std::vector<std::string>>{{"HSET", "s", "a", "1"},
+                                             {"HSETNX", "s", "a", "1"},
+                                             {"HGET", "s", "a"},
+                                             {"HMGET", "s", "a"},
+                                             {"HGETALL", "s"},
+                                             {"HDEL", "s", "a"},
+                                             {"HLEN", "s"},
+                                             {"HEXISTS", "s", "a"},
+                                             {"HKEYS", "s"},
+                                             {"HVALS", "s"},
+                                             {"HINCRBY", "s", "a", "1"},
+                                             {"HINCRBYFLOAT", "s", "a", "1"},
+                                             {"HSTRLEN", "s", "a"},
+                                             {"HRANDFIELD", "s"},
+                                             {"HRANDFIELD", "s", "1"},
+                                             {"HSCAN", "s", "0"}}) {
     EXPECT_TRUE(IsError(Run(argv), kWrongType)) << argv[0];
   }
   EXPECT_EQ(Bulk({"GET", "s"}), "x");
@@ -159,8 +170,8 @@ TEST_F(HashFamilyTest, IncrBy) {
   EXPECT_EQ(Int({"HINCRBY", "h", "n", "-8"}), -3);
   EXPECT_EQ(Bulk({"HGET", "h", "n"}), "-3");
   Run({"HSET", "h", "max", "9223372036854775807", "s", "x1"});
-  EXPECT_TRUE(IsError(Run({"HINCRBY", "h", "max", "1"}),
-                      "ERR increment or decrement would overflow"));
+  EXPECT_TRUE(
+      IsError(Run({"HINCRBY", "h", "max", "1"}), "ERR increment or decrement would overflow"));
   EXPECT_EQ(Int({"HINCRBY", "h", "max", "-1"}), 9223372036854775806);
   EXPECT_TRUE(IsError(Run({"HINCRBY", "h", "s", "1"}), "ERR hash value is not an integer"));
   EXPECT_TRUE(IsError(Run({"HINCRBY", "h", "n", "1.0"}), kNotInteger));
