@@ -140,5 +140,14 @@ inline constexpr std::string_view kInvalidHll = "INVALIDOBJ Corrupted HLL object
 // "ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are
 // allowed in this context" (a RESP2 client with subscriptions; the command's full name).
 std::string SubscribedMode(std::string_view full_name);
+// Hash family.
+inline constexpr std::string_view kHashValueNotInteger = "ERR hash value is not an integer";
+inline constexpr std::string_view kHashValueNotFloat = "ERR hash value is not a float";
+inline constexpr std::string_view kValueNanOrInf = "ERR value is NaN or Infinity";
+// HRANDFIELD's count (getRangeLongFromObjectOrReply over [-LONG_MAX, LONG_MAX]), and the tighter
+// range it has WITHVALUES.
+inline constexpr std::string_view kCountOutOfRange =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
 
 }  // namespace tandem::commands::errors
