@@ -29,18 +29,22 @@ namespace tandem::store {
 class SetObject final : public Object {
  public:
   SetObject() = default;
+  SetObject(const SetObject& other);
+  SetObject& operator=(const SetObject&) = delete;
+  SetObject(SetObject&&) noexcept = default;
+  SetObject& operator=(SetObject&&) noexcept = default;
 
   ValueType type() const override { return ValueType::kSet; }
-  std::string_view encoding() const override { return is_intset_ ? "intset" : "hashtable"; }
+  std::string_view encoding() const override { return is_intset() ? "intset" : "hashtable"; }
   // Same members, same encoding.
   std::unique_ptr<Object> Clone() const override;
 
-  bool is_intset() const { return is_intset_; }
+  bool is_intset() const { return strings_ == nullptr; }
   // The encodings' storage, for serialisation (RDB): intset() while is_intset(), else strings().
   const IntSet& intset() const { return ints_; }
-  const StringSet& strings() const { return strings_; }
+  const StringSet& strings() const { return *strings_; }
 
-  size_t size() const { return is_intset_ ? ints_.size() : strings_.size(); }
+  size_t size() const { return is_intset() ? ints_.size() : strings_->size(); }
   bool Contains(std::string_view member) const;
   // Adds `member`; false when it was already present. Converts an intset to a hashtable first
   // when `member` is not a canonical integer or the intset would exceed `max_intset_entries`.
@@ -57,7 +61,7 @@ class SetObject final : public Object {
   // order for a hashtable. fn must not change the set.
   template <typename Fn>
   void ForEach(Fn&& fn) const {
-    if (!is_intset_) return strings_.ForEach(fn);
+    if (!is_intset()) return strings_->ForEach(fn);
     char buf[kMaxIntChars];
     for (size_t i = 0; i < ints_.size(); ++i) fn(Format(ints_.At(i), buf));
   }
@@ -73,9 +77,10 @@ class SetObject final : public Object {
   static std::string_view Format(int64_t value, char* buf);
   void ConvertToHashtable();
 
-  bool is_intset_ = true;
-  IntSet ints_;
-  StringSet strings_;
+  IntSet ints_;  // the members while an intset (empty afterwards)
+  // The members once a hashtable; null while an intset. Behind a pointer so that the many small
+  // sets that stay intsets carry one word for it, not the table's three.
+  std::unique_ptr<StringSet> strings_;
 };
 
 }  // namespace tandem::store
