@@ -149,5 +149,11 @@ inline constexpr std::string_view kValueNanOrInf = "ERR value is NaN or Infinity
 inline constexpr std::string_view kCountOutOfRange =
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
+// Sets (SPOP, SRANDMEMBER, SINTERCARD; the numkeys errors are also ZINTERCARD's and LMPOP's).
+inline constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
+inline constexpr std::string_view kNumkeysNotPositive = "ERR numkeys should be greater than 0";
+inline constexpr std::string_view kNumkeysTooMany =
+    "ERR Number of keys can't be greater than number of args";
+inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
 
 }  // namespace tandem::commands::errors
