@@ -21,6 +21,7 @@
 #include "server/base/number_parse.h"
 #include "server/commands/errors.h"
 #include "server/commands/zset_family.h"
+#include "server/store/set_object.h"
 
 namespace tandem::commands::zset {
 
@@ -121,10 +122,29 @@ enum class SetOp { kUnion, kInter, kDiff };
 enum class Aggregate { kSum, kMin, kMax };
 
 // One input: a sorted set (null for a missing key) and its weight.
+// One input key: a sorted set, or a plain set whose members all count with score 1.
 struct SetOpInput {
   const ZSetObject* zset = nullptr;
+  const store::SetObject* set = nullptr;
+  // A set's members, copied: an intset formats its members into a temporary buffer, and the
+  // result keeps views of the members it reports.
+  std::vector<std::string> set_members;
   double weight = 1;
-  size_t size() const { return zset == nullptr ? 0 : zset->size(); }
+
+  size_t size() const { return zset != nullptr ? zset->size() : set_members.size(); }
+  // Calls fn(member, score) until it returns false.
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    if (zset != nullptr) return zset->ForEach(fn);
+    for (const std::string& m : set_members) {
+      if (!fn(std::string_view(m), 1.0)) return;
+    }
+  }
+  std::optional<double> Score(std::string_view member) const {
+    if (zset != nullptr) return zset->Score(member);
+    if (set != nullptr && set->Contains(member)) return 1.0;
+    return std::nullopt;
+  }
 };
 
 // A weighted score; NaN (inf * 0) counts as 0, as in Redis.
@@ -155,8 +175,7 @@ void ComputeSetOp(SetOp op, std::vector<SetOpInput>& inputs, Aggregate aggregate
   if (op == SetOp::kUnion) {
     std::unordered_map<std::string_view, size_t> index;
     for (const SetOpInput& in : inputs) {
-      if (in.zset == nullptr) continue;
-      in.zset->ForEach([&](std::string_view member, double score) {
+      in.ForEach([&](std::string_view member, double score) {
         double value = Weighted(score, in.weight);
         auto [it, fresh] = index.emplace(member, result->size());
         if (fresh) {
@@ -172,10 +191,10 @@ void ComputeSetOp(SetOp op, std::vector<SetOpInput>& inputs, Aggregate aggregate
     std::stable_sort(inputs.begin(), inputs.end(),
                      [](const SetOpInput& a, const SetOpInput& b) { return a.size() < b.size(); });
     if (inputs.front().size() == 0) return;
-    inputs.front().zset->ForEach([&](std::string_view member, double score) {
+    inputs.front().ForEach([&](std::string_view member, double score) {
       double value = Weighted(score, inputs.front().weight);
       for (size_t i = 1; i < inputs.size(); ++i) {
-        std::optional<double> other = inputs[i].zset->Score(member);
+        std::optional<double> other = inputs[i].Score(member);
         if (!other) return true;
         AggregateInto(&value, Weighted(*other, inputs[i].weight), aggregate);
       }
@@ -183,10 +202,9 @@ void ComputeSetOp(SetOp op, std::vector<SetOpInput>& inputs, Aggregate aggregate
       return limit == 0 || result->size() < limit;
     });
   } else {
-    if (inputs.front().zset == nullptr) return;
-    inputs.front().zset->ForEach([&](std::string_view member, double score) {
+    inputs.front().ForEach([&](std::string_view member, double score) {
       for (size_t i = 1; i < inputs.size(); ++i) {
-        if (inputs[i].zset != nullptr && inputs[i].zset->Score(member)) return true;
+        if (inputs[i].Score(member)) return true;
       }
       result->emplace_back(member, score);
       return true;
@@ -215,8 +233,15 @@ void SetOpGeneric(Context& ctx, size_t numkeys_index, std::string_view dst, SetO
     std::string_view key = ctx.argv[first_key + i];
     store::Entry* e = store ? ctx.Find(key) : ctx.Lookup(key);
     if (e == nullptr) continue;
-    if (e->type() != store::ValueType::kZSet) return ctx.Error(errors::kWrongType);
-    inputs[i].zset = static_cast<const ZSetObject*>(e->object());
+    if (e->type() == store::ValueType::kZSet) {
+      inputs[i].zset = static_cast<const ZSetObject*>(e->object());
+    } else if (e->type() == store::ValueType::kSet) {
+      inputs[i].set = static_cast<const store::SetObject*>(e->object());
+      inputs[i].set_members.reserve(inputs[i].set->size());
+      inputs[i].set->ForEach([&](std::string_view m) { inputs[i].set_members.emplace_back(m); });
+    } else {
+      return ctx.Error(errors::kWrongType);
+    }
   }
 
   Aggregate aggregate = Aggregate::kSum;

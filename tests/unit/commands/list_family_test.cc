@@ -2,6 +2,7 @@
 #include <utility>
 #include <vector>
 
+#include "server/commands/config_hooks.h"
 #include "tests/unit/commands/command_fixture.h"
 
 namespace tandem::commands::testing {
@@ -34,6 +35,7 @@ class ListFamilyTest : public CommandTest {
   // Subscribes a second client to every key event; Events() returns "event key" lines since.
   // False while the server has no PSUBSCRIBE.
   bool WatchEvents() {
+    InstallConfigHooks(state_);
     EXPECT_EQ(Run({"CONFIG", "SET", "notify-keyspace-events", "KEA"}).str, "OK");
     subscriber_ = AddClient(&sub_conn_, &sub_out_);
     resp::Reply r = RunAs(*subscriber_, sub_out_, {"PSUBSCRIBE", "__keyevent@0__:*"});
