@@ -12,6 +12,7 @@
 
 #include "server/base/ascii_case.h"
 #include "server/base/number_parse.h"
+#include "server/commands/blocking_command.h"
 #include "server/commands/command_table.h"
 #include "server/commands/context.h"
 #include "server/commands/errors.h"
@@ -210,38 +211,63 @@ void PopGeneric(Context& ctx, ListEnd end) {
 void LPop(Context& ctx) { PopGeneric(ctx, ListEnd::kHead); }
 void RPop(Context& ctx) { PopGeneric(ctx, ListEnd::kTail); }
 
-// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]
-void LMPop(Context& ctx) {
+// The arguments of LMPOP and BLMPOP from argv[numkeys_index]: numkeys key [key ...] LEFT|RIGHT
+// [COUNT count]. False after the error reply.
+struct MPopArgs {
+  std::span<const std::string_view> keys;
+  ListEnd end;
+  int64_t count = 1;
+};
+bool ParseMPop(Context& ctx, size_t numkeys_index, MPopArgs* args) {
   constexpr std::string_view kNumkeys = "ERR numkeys should be greater than 0";
   int64_t numkeys;
-  if (!ParseCount(ctx, ctx.argv[1], 1, kNumkeys, &numkeys)) return;
-  size_t where = 2 + static_cast<size_t>(numkeys);
+  if (!ParseCount(ctx, ctx.argv[numkeys_index], 1, kNumkeys, &numkeys)) return false;
+  size_t where = numkeys_index + 1 + static_cast<size_t>(numkeys);
   if (numkeys > static_cast<int64_t>(ctx.argv.size()) || where >= ctx.argv.size()) {
-    return ctx.Error(errors::kSyntax);
+    ctx.Error(errors::kSyntax);
+    return false;
   }
-  ListEnd end;
-  if (!ParseListEnd(ctx, ctx.argv[where], &end)) return;
-  int64_t count = -1;
+  if (!ParseListEnd(ctx, ctx.argv[where], &args->end)) return false;
+  bool counted = false;
   for (size_t i = where + 1; i < ctx.argv.size(); ++i) {
-    if (count == -1 && base::EqualsIgnoreCase(ctx.argv[i], "count") && i + 1 < ctx.argv.size()) {
-      if (!ParseCount(ctx, ctx.argv[++i], 1, "ERR count should be greater than 0", &count)) return;
+    if (!counted && base::EqualsIgnoreCase(ctx.argv[i], "count") && i + 1 < ctx.argv.size()) {
+      if (!ParseCount(ctx, ctx.argv[++i], 1, "ERR count should be greater than 0", &args->count))
+        return false;
+      counted = true;
     } else {
-      return ctx.Error(errors::kSyntax);
+      ctx.Error(errors::kSyntax);
+      return false;
     }
   }
-  if (count == -1) count = 1;
-  if (!PopFromFirstNonEmpty(ctx, ctx.argv.subspan(2, numkeys), end, static_cast<size_t>(count),
+  args->keys = ctx.argv.subspan(numkeys_index + 1, static_cast<size_t>(numkeys));
+  return true;
+}
+
+// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]
+void LMPop(Context& ctx) {
+  MPopArgs args;
+  if (!ParseMPop(ctx, 1, &args)) return;
+  if (!PopFromFirstNonEmpty(ctx, args.keys, args.end, static_cast<size_t>(args.count),
                             PopReplyShape::kKeyAndArray)) {
     ctx.reply().NullArray();
   }
 }
 
-// LMPOP's keys: argv[2 .. 2 + numkeys); none when numkeys is not a valid count.
+// The keys of LMPOP (numkeys at argv[1]) and BLMPOP (at argv[2]); none when numkeys is not a
+// valid count.
+void MPopKeys(std::span<const std::string_view> argv, size_t numkeys_index,
+              std::vector<int>* keys) {
+  if (argv.size() <= numkeys_index) return;
+  auto numkeys = base::ParseInt64(argv[numkeys_index]);
+  int64_t available = static_cast<int64_t>(argv.size() - numkeys_index) - 1;
+  if (!numkeys || *numkeys < 1 || *numkeys > available) return;
+  for (int i = 0; i < *numkeys; ++i) keys->push_back(static_cast<int>(numkeys_index) + 1 + i);
+}
 void LMPopKeys(std::span<const std::string_view> argv, std::vector<int>* keys) {
-  if (argv.size() < 2) return;
-  auto numkeys = base::ParseInt64(argv[1]);
-  if (!numkeys || *numkeys < 1 || *numkeys > static_cast<int64_t>(argv.size()) - 2) return;
-  for (int i = 0; i < *numkeys; ++i) keys->push_back(2 + i);
+  MPopKeys(argv, 1, keys);
+}
+void BLMPopKeys(std::span<const std::string_view> argv, std::vector<int>* keys) {
+  MPopKeys(argv, 2, keys);
 }
 
 // ---- Moves --------------------------------------------------------------------------------------
@@ -259,6 +285,54 @@ void RPopLPush(Context& ctx) {
       MoveResult::kSourceEmpty) {
     ctx.reply().Null();
   }
+}
+
+// ---- Blocking forms
+// ------------------------------------------------------------------------------
+
+// BLPOP / BRPOP key [key ...] timeout
+void BlockingPop(Context& ctx, ListEnd end) {
+  int64_t deadline;
+  if (!ParseBlockTimeout(ctx, ctx.argv.back(), &deadline)) return;
+  ServeOrBlock(ctx, ctx.argv.subspan(1, ctx.argv.size() - 2), deadline, store::ValueType::kList,
+               [&](std::span<const std::string_view> keys) {
+                 return PopFromFirstNonEmpty(ctx, keys, end, 1, PopReplyShape::kKeyAndElement);
+               });
+}
+void BLPop(Context& ctx) { BlockingPop(ctx, ListEnd::kHead); }
+void BRPop(Context& ctx) { BlockingPop(ctx, ListEnd::kTail); }
+
+// BLMOVE and BRPOPLPUSH: wait on the source only.
+void BlockingMove(Context& ctx, ListEnd from, ListEnd to, std::string_view timeout) {
+  int64_t deadline;
+  if (!ParseBlockTimeout(ctx, timeout, &deadline)) return;
+  ServeOrBlock(ctx, ctx.argv.subspan(1, 1), deadline, store::ValueType::kList,
+               [&](std::span<const std::string_view> keys) {
+                 return !keys.empty() && MoveAndReply(ctx, keys[0], ctx.argv[2], from, to) !=
+                                             MoveResult::kSourceEmpty;
+               });
+}
+
+// BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout
+void BLMove(Context& ctx) {
+  ListEnd from, to;
+  if (!ParseListEnd(ctx, ctx.argv[3], &from) || !ParseListEnd(ctx, ctx.argv[4], &to)) return;
+  BlockingMove(ctx, from, to, ctx.argv[5]);
+}
+
+void BRPopLPush(Context& ctx) { BlockingMove(ctx, ListEnd::kTail, ListEnd::kHead, ctx.argv[3]); }
+
+// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
+void BLMPop(Context& ctx) {
+  int64_t deadline;
+  if (!ParseBlockTimeout(ctx, ctx.argv[1], &deadline)) return;
+  MPopArgs args;
+  if (!ParseMPop(ctx, 2, &args)) return;
+  ServeOrBlock(ctx, args.keys, deadline, store::ValueType::kList,
+               [&](std::span<const std::string_view> keys) {
+                 return PopFromFirstNonEmpty(ctx, keys, args.end, static_cast<size_t>(args.count),
+                                             PopReplyShape::kKeyAndArray);
+               });
 }
 
 // ---- Reads --------------------------------------------------------------------------------------
@@ -479,6 +553,24 @@ void RegisterListCommands(CommandTable& table) {
        "Remove and get the last elements in a list", "1.0.0", "RW ACCESS DELETE"},
       {"lmpop", -4, kWrite, 0, 0, 0, kAclList, LMPop, kList, "Pop elements from a list", "7.0.0",
        "RW ACCESS DELETE", LMPopKeys},
+      {"blpop", -3, kWrite | kNoScript | kBlocking, 1, -2, 1, kAclList, BLPop, kList,
+       "Remove and get the first element in a list, or block until one is available", "2.0.0",
+       "RW ACCESS DELETE"},
+      {"brpop", -3, kWrite | kNoScript | kBlocking, 1, -2, 1, kAclList, BRPop, kList,
+       "Remove and get the last element in a list, or block until one is available", "2.0.0",
+       "RW ACCESS DELETE"},
+      {"brpoplpush", 4, kWrite | kDenyOom | kNoScript | kBlocking, 1, 2, 1, kAclList, BRPopLPush,
+       kList,
+       "Pop an element from a list, push it to another list and return it; or block until one "
+       "is available",
+       "2.2.0", "RW ACCESS DELETE"},
+      {"blmove", 6, kWrite | kDenyOom | kNoScript | kBlocking, 1, 2, 1, kAclList, BLMove, kList,
+       "Pop an element from a list, push it to another list and return it; or block until one "
+       "is available",
+       "6.2.0", "RW ACCESS DELETE"},
+      {"blmpop", -5, kWrite | kBlocking, 0, 0, 0, kAclList, BLMPop, kList,
+       "Pop elements from a list, or block until one is available", "7.0.0", "RW ACCESS DELETE",
+       BLMPopKeys},
       {"lmove", 5, kWrite | kDenyOom, 1, 2, 1, kAclList, LMove, kList,
        "Pop an element from a list, push it to another list and return it", "6.2.0",
        "RW ACCESS DELETE"},

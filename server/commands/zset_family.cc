@@ -17,6 +17,7 @@
 
 #include "server/base/ascii_case.h"
 #include "server/base/number_parse.h"
+#include "server/commands/blocking_command.h"
 #include "server/commands/command_table.h"
 #include "server/commands/context.h"
 #include "server/commands/errors.h"
@@ -625,6 +626,32 @@ bool ParseMPop(Context& ctx, size_t first, std::span<const std::string_view>* ke
   return true;
 }
 
+// BZPOPMIN / BZPOPMAX key [key ...] timeout
+void BlockingPopMinMax(Context& ctx, bool max) {
+  int64_t deadline;
+  if (!ParseBlockTimeout(ctx, ctx.argv.back(), &deadline)) return;
+  ServeOrBlock(ctx, ctx.argv.subspan(1, ctx.argv.size() - 2), deadline, store::ValueType::kZSet,
+               [&](std::span<const std::string_view> keys) {
+                 return PopFirstNonEmpty(ctx, keys, max, 1, PopReply::kKeyFlat) || ctx.failed;
+               });
+}
+void BZPopMin(Context& ctx) { BlockingPopMinMax(ctx, false); }
+void BZPopMax(Context& ctx) { BlockingPopMinMax(ctx, true); }
+
+// BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]
+void BZMPop(Context& ctx) {
+  int64_t deadline;
+  if (!ParseBlockTimeout(ctx, ctx.argv[1], &deadline)) return;
+  std::span<const std::string_view> keys;
+  bool max = false;
+  size_t count = 1;
+  if (!ParseMPop(ctx, 2, &keys, &max, &count)) return;
+  ServeOrBlock(
+      ctx, keys, deadline, store::ValueType::kZSet, [&](std::span<const std::string_view> ready) {
+        return PopFirstNonEmpty(ctx, ready, max, count, PopReply::kKeyAndPairs) || ctx.failed;
+      });
+}
+
 // ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
 void ZMPop(Context& ctx) {
   std::span<const std::string_view> keys;
@@ -702,6 +729,28 @@ void RegisterSortedSetCommands(CommandTable& table) {
       {"zpopmax", -2, kWrite | kFast, 1, 1, 1, kAcl, ZPopMax, kGroup,
        "Remove and return members with the highest scores in a sorted set", "5.0.0",
        "RW ACCESS DELETE"},
+      {"bzpopmin", -3, kWrite | kNoScript | kBlocking | kFast, 1, -2, 1, kAcl, BZPopMin, kGroup,
+       "Remove and return the member with the lowest score from one or more sorted sets, or block "
+       "until one is available",
+       "5.0.0", "RW ACCESS DELETE"},
+      {"bzpopmax", -3, kWrite | kNoScript | kBlocking | kFast, 1, -2, 1, kAcl, BZPopMax, kGroup,
+       "Remove and return the member with the highest score from one or more sorted sets, or "
+       "block until one is available",
+       "5.0.0", "RW ACCESS DELETE"},
+      {.name = "bzmpop",
+       .arity = -5,
+       .flags = kWrite | kBlocking,
+       .first_key = 0,
+       .last_key = 0,
+       .step = 0,
+       .acl = kAcl,
+       .handler = BZMPop,
+       .group = kGroup,
+       .summary = "Remove and return members with scores in a sorted set or block until one is "
+                  "available",
+       .since = "7.0.0",
+       .key_flags = "RW ACCESS DELETE",
+       .key_finder = zset::KeysAfterTimeoutAndNumkeys},
       {.name = "zmpop",
        .arity = -4,
        .flags = kWrite,

@@ -34,6 +34,8 @@ void StoreResult(Context& ctx, std::string_view key, std::unique_ptr<store::ZSet
 // Key finders: "numkeys key..." at argv[1] (ZUNION, ZINTER, ZDIFF, ZINTERCARD, ZMPOP), and
 // "destination numkeys key..." (the STORE forms).
 void KeysAfterNumkeys(std::span<const std::string_view> argv, std::vector<int>* keys);
+// BZMPOP: timeout numkeys key...
+void KeysAfterTimeoutAndNumkeys(std::span<const std::string_view> argv, std::vector<int>* keys);
 void DestinationAndKeys(std::span<const std::string_view> argv, std::vector<int>* keys);
 
 // Handlers defined in zset_set_ops.cc.

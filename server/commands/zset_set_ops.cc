@@ -402,6 +402,10 @@ void KeysAfterNumkeys(std::span<const std::string_view> argv, std::vector<int>* 
   NumkeysKeys(argv, 1, keys);
 }
 
+void KeysAfterTimeoutAndNumkeys(std::span<const std::string_view> argv, std::vector<int>* keys) {
+  NumkeysKeys(argv, 2, keys);
+}
+
 void DestinationAndKeys(std::span<const std::string_view> argv, std::vector<int>* keys) {
   if (argv.size() > 1) keys->push_back(1);
   NumkeysKeys(argv, 2, keys);

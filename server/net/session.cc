@@ -131,7 +131,8 @@ void Session::Process() {
     }
     in_begin_ += consumed;
   }
-  if (in_begin_ == in_end_) in_begin_ = in_end_ = 0;
+  // A read in flight (a resumed session) fills the buffer after in_end_: keep the offsets then.
+  if (in_begin_ == in_end_ && !reading_) in_begin_ = in_end_ = 0;
   processing_ = false;
   Flush();
 }

@@ -1,4 +1,4 @@
-#include "server/commands/block_timeout.h"
+#include "server/commands/blocking_command.h"
 
 #include <cmath>
 #include <limits>
