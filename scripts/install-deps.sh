@@ -11,7 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev googletest
   clang libclang-rt-14-dev
   redis-tools redis-server
-  python3 python3-redis python3-pytest
+  python3 python3-redis python3-pytest python3-celery
   valgrind
 )
 
