@@ -23,6 +23,7 @@ void BlockingRegistry::Block(Client& client, int db, std::span<const std::string
     w.keys.emplace_back(key);
   }
   waiters_.emplace(&client, std::move(w));
+  client.blocked = true;
 }
 
 void BlockingRegistry::KeyTouched(int db, std::string_view key) {
@@ -88,6 +89,7 @@ void BlockingRegistry::Forget(Client& client) {
     if (it->second.empty()) by_key_.erase(it);
   }
   waiters_.erase(w);
+  client.blocked = false;
 }
 
 void BlockingRegistry::Release(Client& client) {

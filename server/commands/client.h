@@ -94,6 +94,7 @@ class Client {
   size_t pubsub_shard_channels = 0;
   // A pub/sub client (CLIENT LIST flag 'P', type pubsub): it has a subscription.
   bool subscribed() const { return pubsub_channels + pubsub_patterns + pubsub_shard_channels > 0; }
+  bool blocked = false;  // waiting in a blocking command (BlockingRegistry keeps it)
   // True while EXEC runs this client's queued commands (blocking commands must not block).
   bool in_exec = false;
 

@@ -12,6 +12,8 @@ std::string FlagLetters(const Client& c) {
   std::string letters;
   if (c.flags & kClientMonitor) letters += 'O';
   if (c.subscribed()) letters += 'P';
+  if (c.multi) letters += 'x';
+  if (c.blocked) letters += 'b';
   if (c.flags & kClientCloseASAP) letters += 'A';
   if (c.flags & kClientNoEvict) letters += 'e';
   if (letters.empty()) letters = "N";
@@ -52,15 +54,24 @@ void AppendClientInfo(Client& c, int64_t now_ms, const RunningCommand* running, 
   std::string_view cmd = running != nullptr ? running->full_name : c.last_command;
   std::string_view user = c.user != nullptr ? std::string_view(c.user->name()) : "default";
 
-  char numbers[384];
+  long long multi = c.multi ? static_cast<long long>(c.multi->commands.size()) : -1;
+  size_t multi_mem = 0;
+  if (c.multi) {
+    for (const auto& queued : c.multi->commands) {
+      for (const std::string& arg : queued) multi_mem += arg.size();
+    }
+  }
+  tot_mem += multi_mem;
+
+  char numbers[400];
   std::snprintf(numbers, sizeof(numbers),
-                " age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu ssub=%zu multi=-1 qbuf=%zu "
-                "qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=0 rbp=0 obl=%zu oll=0 omem=0 "
+                " age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu ssub=%zu multi=%lld "
+                "qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=%zu rbs=0 rbp=0 obl=%zu oll=0 omem=0 "
                 "tot-mem=%zu events=%s cmd=",
                 static_cast<long long>((now_ms - c.created_ms()) / 1000),
                 static_cast<long long>((now_ms - c.last_interaction_ms()) / 1000),
                 FlagLetters(c).c_str(), c.db, c.pubsub_channels, c.pubsub_patterns,
-                c.pubsub_shard_channels, qbuf, qbuf_free, argv_mem, obl, tot_mem,
+                c.pubsub_shard_channels, multi, qbuf, qbuf_free, argv_mem, multi_mem, obl, tot_mem,
                 obl > 0 ? "rw" : "r");
   out->append("id=");
   out->append(std::to_string(c.id()));
