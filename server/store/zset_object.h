@@ -157,13 +157,16 @@ class ZSetObject final : public Object {
   // once.
   uint64_t Scan(uint64_t cursor, ZSetVisitor visit) const;
 
+  // Converts a "listpack" set to "skiplist" (requires is_listpack()). Writes convert on their
+  // own; SORT calls this because Redis 7.0 converts every sorted set it reads.
+  void ConvertToSkiplist();
+
  private:
   // Listpack helpers: entry positions of a member (end() when absent), score parsing and the
   // insertion of a member at its ordered place.
   size_t ListpackFind(std::string_view member) const;
   double ListpackScore(size_t member_pos) const;
   void ListpackInsert(std::string_view member, double score);
-  void ConvertToSkiplist();
 
   Listpack listpack_;
   std::unique_ptr<ZSkipList> skiplist_;  // set: "skiplist" encoding
