@@ -322,12 +322,21 @@ TEST(DirectiveTableTest, MarksWhatTandemImplements) {
                            "aclfile",
                            "acllog-max-len",
                            "acl-pubsub-default",
-                           "activerehashing"}) {
+                           "activerehashing",
+                           "notify-keyspace-events",
+                           "client-output-buffer-limit",  // the pubsub class
+                           "hash-max-listpack-entries",
+                           "hash-max-listpack-value",
+                           "list-max-listpack-size",
+                           "set-max-intset-entries",
+                           "zset-max-listpack-entries",
+                           "zset-max-listpack-value",
+                           "hll-sparse-max-bytes"}) {
     EXPECT_TRUE(FindDirective(name)->Has(kImplemented)) << name;
   }
-  // Accepted and shown, but nothing acts on them until persistence, scripting and pub/sub land.
+  // Accepted and shown, but nothing acts on them until persistence and scripting land.
   for (const char* name : {"appendonly", "daemonize", "replica-read-only", "rename-command", "save",
-                           "dbfilename", "client-output-buffer-limit", "busy-reply-threshold"}) {
+                           "dbfilename", "busy-reply-threshold", "list-compress-depth"}) {
     EXPECT_FALSE(FindDirective(name)->Has(kImplemented)) << name;
   }
 }
