@@ -33,6 +33,7 @@ Server::Server(config::Config& config)
       state_(config, clock_, RandomSeed()),
       dispatcher_(state_),
       cron_timer_(io_),
+      block_timer_(io_),
       signals_(io_, SIGTERM, SIGINT) {
   state_.control = this;
 }
@@ -78,6 +79,7 @@ base::Status Server::Start() {
     RequestShutdown();
   });
   ScheduleCron();
+  ScheduleBlockTimeouts();
   spdlog::info("Ready to accept connections tcp");
   return base::Status::Ok();
 }
@@ -121,6 +123,15 @@ void Server::ScheduleCron() {
   });
 }
 
+void Server::ScheduleBlockTimeouts() {
+  block_timer_.expires_after(std::chrono::milliseconds(10));
+  block_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    if (state_.blocking.blocked_clients() > 0) state_.blocking.ExpireTimeouts(clock_.NowMs());
+    ScheduleBlockTimeouts();
+  });
+}
+
 void Server::Cron() {
   int64_t now_ms = clock_.NowMs();
   int hz = std::clamp(static_cast<int>(config_.GetInt("hz")), 1, 500);
@@ -134,7 +145,6 @@ void Server::Cron() {
   }
   commands::UpdateMemoryPeak(state_);
   state_.EndPauseIfDue(now_ms, false);
-  state_.blocking.ExpireTimeouts(now_ms);
   CloseIdleClients(now_ms);
   if (now_ms - last_sample_ms_ >= 1000) {
     uint64_t ops = state_.stats.total_commands_processed;

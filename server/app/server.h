@@ -32,6 +32,8 @@ class Server final : public commands::ServerControl {
  private:
   void OnAccept(boost::asio::ip::tcp::socket socket);
   void ScheduleCron();
+  // Ends blocking commands whose timeout passed, every 10 ms (finer than the cron's hz).
+  void ScheduleBlockTimeouts();
   void Cron();
   void CloseIdleClients(int64_t now_ms);
   // Reads the connection limits from the config (at start and on CONFIG SET, which so reaches
@@ -48,6 +50,7 @@ class Server final : public commands::ServerControl {
   std::vector<std::unique_ptr<net::Listener>> listeners_;
   net::SessionSettings session_settings_;  // shared by every session
   boost::asio::steady_timer cron_timer_;
+  boost::asio::steady_timer block_timer_;
   boost::asio::signal_set signals_;
   uint64_t ops_at_last_sample_ = 0;
   int64_t last_sample_ms_ = 0;
