@@ -14,6 +14,7 @@
 #include "server/commands/command_table.h"
 #include "server/commands/context.h"
 #include "server/commands/errors.h"
+#include "server/commands/string_access.h"
 #include "server/config/keyspace_events.h"
 #include "server/store/bit_ops.h"
 #include "server/store/eviction.h"
@@ -47,17 +48,6 @@ std::optional<uint64_t> ParseBitOffset(Context& ctx, std::string_view arg, int f
     return std::nullopt;
   }
   return static_cast<uint64_t>(offset);
-}
-
-// The string under `key` for a read (counts a hit or miss). Null when absent, and also after a
-// WRONGTYPE reply (ctx.failed tells the two apart).
-store::Entry* LookupString(Context& ctx, std::string_view key) {
-  store::Entry* e = ctx.Lookup(key);
-  if (e != nullptr && !e->is_string()) {
-    ctx.Error(errors::kWrongType);
-    return nullptr;
-  }
-  return e;
 }
 
 // The string under `key` for a write that reaches bit `max_bit`: created from zero bytes when

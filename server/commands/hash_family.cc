@@ -10,12 +10,12 @@
 
 #include "server/base/ascii_case.h"
 #include "server/base/double_format.h"
-#include "server/base/glob.h"
 #include "server/base/number_parse.h"
 #include "server/commands/command_table.h"
 #include "server/commands/context.h"
 #include "server/commands/errors.h"
 #include "server/commands/object_access.h"
+#include "server/commands/scan_args.h"
 #include "server/config/keyspace_events.h"
 #include "server/store/hash_object.h"
 
@@ -285,69 +285,33 @@ void HRandField(Context& ctx) {
 
 // ---- HSCAN --------------------------------------------------------------------------------------
 
-// Parses a SCAN cursor as Redis does with strtoul (see key_family.cc's SCAN): an optional sign
-// ('-' wraps around), then digits; the empty text is cursor 0.
-std::optional<uint64_t> ParseCursor(std::string_view text) {
-  if (text.empty()) return 0;
-  bool negative = text.front() == '-';
-  if (negative || text.front() == '+') text.remove_prefix(1);
-  uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return negative ? 0 - value : value;
-}
-
 // HSCAN key cursor [MATCH pattern] [COUNT count]. As in Redis, the options are parsed after the
 // key lookup, so a missing key answers an empty scan whatever they are.
 void HScan(Context& ctx) {
-  auto cursor = ParseCursor(ctx.argv[2]);
-  if (!cursor) return ctx.Error(errors::kInvalidCursor);
+  auto cursor = ParseScanCursorOrReply(ctx, ctx.argv[2]);
+  if (!cursor) return;
   HashObject* h = LookupHash(ctx, ctx.argv[1]);
   resp::ReplyBuilder& r = ctx.reply();
   if (h == nullptr) {
     if (ctx.failed) return;
-    r.ArrayHeader(2);
-    r.Bulk("0");
-    r.ArrayHeader(0);
-    return;
+    return ReplyScanHeader(r, 0, 0);
   }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool has_pattern = false;  // "MATCH *" counts as no pattern
-  for (size_t i = 3; i < ctx.argv.size(); i += 2) {
-    std::string_view name = ctx.argv[i];
-    bool has_value = i + 1 < ctx.argv.size();
-    if (has_value && base::EqualsIgnoreCase(name, "count")) {
-      auto n = base::ParseInt64(ctx.argv[i + 1]);
-      if (!n) return ctx.Error(errors::kNotInteger);
-      if (*n < 1) return ctx.Error(errors::kSyntax);
-      count = *n;
-    } else if (has_value && base::EqualsIgnoreCase(name, "match")) {
-      pattern = ctx.argv[i + 1];
-      has_pattern = pattern != "*";
-    } else {
-      return ctx.Error(errors::kSyntax);
-    }
-  }
+  auto opt = ParseScanOptionsOrReply(ctx, 3, /*allow_type=*/false);
+  if (!opt) return;
 
-  // Redis counts fields and values alike against COUNT, and visits at most 10 * COUNT buckets so
-  // that a sparse table cannot stall the server.
+  // Redis counts fields and values alike against COUNT, within the bucket budget.
   std::vector<HashObject::Pair> found;
   size_t visited = 0;
   auto visit = [&](std::string_view field, std::string_view value) {
     ++visited;
-    if (!has_pattern || base::GlobMatch(pattern, field)) found.emplace_back(field, value);
+    if (opt->Matches(field)) found.emplace_back(field, value);
   };
-  int64_t budget = count > INT64_MAX / 10 ? INT64_MAX : count * 10;
+  int64_t budget = opt->BucketBudget();
   do {
     *cursor = h->Scan(*cursor, visit);
-  } while (*cursor != 0 && budget-- > 0 && static_cast<int64_t>(2 * visited) < count);
+  } while (*cursor != 0 && budget-- > 0 && static_cast<int64_t>(2 * visited) < opt->count);
 
-  char digits[24];
-  char* end = std::to_chars(digits, digits + sizeof(digits), *cursor).ptr;
-  r.ArrayHeader(2);
-  r.Bulk(std::string_view(digits, end - digits));
-  r.ArrayHeader(2 * found.size());
+  ReplyScanHeader(r, *cursor, 2 * found.size());
   for (const HashObject::Pair& pair : found) {
     r.Bulk(pair.first);
     r.Bulk(pair.second);

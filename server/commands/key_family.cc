@@ -1,7 +1,6 @@
 // Generic key commands: DEL, UNLINK, EXISTS, TYPE, TOUCH, KEYS, SCAN, RANDOMKEY, RENAME, RENAMENX,
 // COPY, MOVE, SWAPDB and OBJECT. The TTL commands live in expire_family.cc.
 
-#include <charconv>
 #include <climits>
 #include <optional>
 #include <string_view>
@@ -14,6 +13,7 @@
 #include "server/commands/context.h"
 #include "server/commands/errors.h"
 #include "server/commands/help_reply.h"
+#include "server/commands/scan_args.h"
 #include "server/config/keyspace_events.h"
 #include "server/store/eviction.h"
 
@@ -71,92 +71,36 @@ void Keys(Context& ctx) {
   ctx.reply().BulkArray(keys);
 }
 
-// Parses a SCAN cursor as Redis does with strtoul: an optional sign ('-' wraps around), then
-// digits; the empty text is cursor 0. Leading blanks, other bytes and overflow are invalid.
-std::optional<uint64_t> ParseScanCursor(std::string_view text) {
-  if (text.empty()) return 0;
-  bool negative = text.front() == '-';
-  if (negative || text.front() == '+') text.remove_prefix(1);
-  uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return negative ? 0 - value : value;
-}
-
-struct ScanOptions {
-  int64_t count = 10;
-  std::string_view pattern;
-  bool has_pattern = false;  // "MATCH *" counts as no pattern
-  std::string_view type;
-  bool has_type = false;
-};
-
-// Parses SCAN's options from argv[2...]; replies with the error and returns false when invalid.
-bool ParseScanOptions(Context& ctx, ScanOptions* opt) {
-  for (size_t i = 2; i < ctx.argv.size(); i += 2) {
-    // Every option takes a value.
-    std::string_view name = ctx.argv[i];
-    std::string_view error = errors::kSyntax;
-    if (i + 1 < ctx.argv.size()) {
-      std::string_view value = ctx.argv[i + 1];
-      if (base::EqualsIgnoreCase(name, "count")) {
-        auto n = base::ParseInt64(value);
-        if (n && *n >= 1) {
-          opt->count = *n;
-          continue;
-        }
-        if (!n) error = errors::kNotInteger;
-      } else if (base::EqualsIgnoreCase(name, "match")) {
-        opt->pattern = value;
-        opt->has_pattern = value != "*";
-        continue;
-      } else if (base::EqualsIgnoreCase(name, "type")) {
-        opt->type = value;
-        opt->has_type = true;
-        continue;
-      }
-    }
-    ctx.Error(error);
-    return false;
-  }
-  return true;
-}
-
 void Scan(Context& ctx) {
-  auto cursor = ParseScanCursor(ctx.argv[1]);
-  if (!cursor) return ctx.Error(errors::kInvalidCursor);
-  ScanOptions opt;
-  if (!ParseScanOptions(ctx, &opt)) return;
+  auto cursor = ParseScanCursorOrReply(ctx, ctx.argv[1]);
+  if (!cursor) return;
+  auto opt = ParseScanOptionsOrReply(ctx, 2, /*allow_type=*/true);
+  if (!opt) return;
 
-  // Visit buckets until `count` keys are collected, for at most 10 * count buckets so that a
-  // sparse table cannot stall the server.
+  // Visit buckets until `count` keys are collected, within the bucket budget.
   std::vector<store::Entry*> found;
   const store::Database& db = ctx.db();
-  int64_t budget = opt.count > INT64_MAX / 10 ? INT64_MAX : opt.count * 10;
+  int64_t budget = opt->BucketBudget();
   auto collect = [&found](store::Entry* e) { found.push_back(e); };
   do {
     *cursor = db.Scan(*cursor, collect);
-  } while (*cursor != 0 && budget-- > 0 && static_cast<int64_t>(found.size()) < opt.count);
+  } while (*cursor != 0 && budget-- > 0 && static_cast<int64_t>(found.size()) < opt->count);
 
   // Filter in place. Expired keys are deleted; only that key's block is freed, so the other
   // pointers stay valid.
   size_t kept = 0;
   for (store::Entry* e : found) {
-    if (opt.has_pattern && !base::GlobMatch(opt.pattern, e->key())) continue;
+    if (!opt->Matches(e->key())) continue;
     if (store::Keyspace::IsExpired(e, ctx.now_ms)) {
       ctx.Find(e->key());  // deletes it as an expiry
       continue;
     }
-    if (opt.has_type && !base::EqualsIgnoreCase(opt.type, store::TypeName(e->type()))) continue;
+    if (opt->has_type && !base::EqualsIgnoreCase(opt->type, store::TypeName(e->type()))) continue;
     found[kept++] = e;
   }
 
-  char digits[24];
-  auto end = std::to_chars(digits, digits + sizeof(digits), *cursor).ptr;
   resp::ReplyBuilder& r = ctx.reply();
-  r.ArrayHeader(2);
-  r.Bulk(std::string_view(digits, end - digits));
-  r.ArrayHeader(kept);
+  ReplyScanHeader(r, *cursor, kept);
   for (size_t i = 0; i < kept; ++i) r.Bulk(found[i]->key());
 }
 

@@ -2,7 +2,6 @@
 // (SINTER, SINTERCARD, SUNION, SDIFF and their STORE forms) and SSCAN.
 
 #include <algorithm>
-#include <charconv>
 #include <memory>
 #include <optional>
 #include <span>
@@ -13,12 +12,12 @@
 #include <vector>
 
 #include "server/base/ascii_case.h"
-#include "server/base/glob.h"
 #include "server/base/number_parse.h"
 #include "server/commands/command_table.h"
 #include "server/commands/context.h"
 #include "server/commands/errors.h"
 #include "server/commands/object_access.h"
+#include "server/commands/scan_args.h"
 #include "server/config/keyspace_events.h"
 #include "server/store/set_object.h"
 
@@ -420,71 +419,32 @@ void SDiffStore(Context& ctx) { CombineStoreCommand(ctx, SetOp::kDiff); }
 
 // ---- SSCAN ------------------------------------------------------------------------------------
 
-// Parses a SCAN cursor as Redis does with strtoul: an optional sign ('-' wraps around), then
-// digits; the empty text is cursor 0. Leading blanks, other bytes and overflow are invalid.
-std::optional<uint64_t> ParseScanCursor(std::string_view text) {
-  if (text.empty()) return 0;
-  bool negative = text.front() == '-';
-  if (negative || text.front() == '+') text.remove_prefix(1);
-  uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return negative ? 0 - value : value;
-}
-
 // SSCAN key cursor [MATCH pattern] [COUNT count]. As in Redis the options are only parsed once
 // the key is known to be a set, so a missing key answers an empty scan whatever follows.
 void SScan(Context& ctx) {
-  auto cursor = ParseScanCursor(ctx.argv[2]);
-  if (!cursor) return ctx.Error(errors::kInvalidCursor);
+  auto cursor = ParseScanCursorOrReply(ctx, ctx.argv[2]);
+  if (!cursor) return;
   SetObject* set = LookupSet(ctx, ctx.argv[1]);
   if (ctx.failed) return;
   resp::ReplyBuilder& r = ctx.reply();
-  if (set == nullptr) {
-    r.ArrayHeader(2);
-    r.Bulk("0");
-    return r.ArrayHeader(0);
-  }
+  if (set == nullptr) return ReplyScanHeader(r, 0, 0);
+  auto opt = ParseScanOptionsOrReply(ctx, 3, /*allow_type=*/false);
+  if (!opt) return;
 
-  int64_t count = 10;
-  std::string_view pattern;
-  bool has_pattern = false;  // "MATCH *" counts as no pattern
-  for (size_t i = 3; i < ctx.argv.size(); i += 2) {
-    std::string_view name = ctx.argv[i];
-    if (i + 1 == ctx.argv.size()) return ctx.Error(errors::kSyntax);
-    std::string_view value = ctx.argv[i + 1];
-    if (base::EqualsIgnoreCase(name, "count")) {
-      auto n = base::ParseInt64(value);
-      if (!n) return ctx.Error(errors::kNotInteger);
-      if (*n < 1) return ctx.Error(errors::kSyntax);
-      count = *n;
-    } else if (base::EqualsIgnoreCase(name, "match")) {
-      pattern = value;
-      has_pattern = value != "*";
-    } else {
-      return ctx.Error(errors::kSyntax);
-    }
-  }
-
-  // Visit buckets until `count` members are collected, for at most 10 * count buckets so that a
-  // sparse table cannot stall the server.
-  // COUNT bounds the members visited, before MATCH filters them (as in Redis).
+  // Visit buckets until `count` members are visited, within the bucket budget. COUNT bounds the
+  // members visited, before MATCH filters them (as in Redis).
   std::vector<std::string> found;
   int64_t visited = 0;
-  int64_t budget = count > INT64_MAX / 10 ? INT64_MAX : count * 10;
+  int64_t budget = opt->BucketBudget();
   auto collect = [&](std::string_view m) {
     ++visited;
-    if (!has_pattern || base::GlobMatch(pattern, m)) found.emplace_back(m);
+    if (opt->Matches(m)) found.emplace_back(m);
   };
   do {
     *cursor = set->Scan(*cursor, collect);
-  } while (*cursor != 0 && budget-- > 0 && visited < count);
+  } while (*cursor != 0 && budget-- > 0 && visited < opt->count);
 
-  char digits[24];
-  auto end = std::to_chars(digits, digits + sizeof(digits), *cursor).ptr;
-  r.ArrayHeader(2);
-  r.Bulk(std::string_view(digits, end - digits));
-  r.ArrayHeader(found.size());
+  ReplyScanHeader(r, *cursor, found.size());
   for (const std::string& m : found) r.Bulk(m);
 }
 

@@ -15,34 +15,11 @@
 #include "server/commands/command_table.h"
 #include "server/commands/context.h"
 #include "server/commands/errors.h"
+#include "server/commands/string_access.h"
 #include "server/config/keyspace_events.h"
 
 namespace tandem::commands {
 namespace {
-
-// The live string under `key` for a read (counts a hit or miss, touches the access data). Null
-// when absent, and also after a WRONGTYPE reply (ctx.failed tells the two apart).
-store::Entry* LookupString(Context& ctx, std::string_view key) {
-  store::Entry* e = ctx.Lookup(key);
-  if (e != nullptr && !e->is_string()) {
-    ctx.Error(errors::kWrongType);
-    return nullptr;
-  }
-  return e;
-}
-
-// The live string under `key` for a write that reads it first (APPEND, INCR...). Like Redis's
-// lookupKeyWrite it refreshes the access data without counting a hit or miss. Null as above.
-store::Entry* FindStringForUpdate(Context& ctx, std::string_view key) {
-  store::Entry* e = ctx.Find(key);
-  if (e == nullptr) return nullptr;
-  if (!e->is_string()) {
-    ctx.Error(errors::kWrongType);
-    return nullptr;
-  }
-  store::TouchEntry(e, ctx.keyspace().eviction(), ctx.now_ms);
-  return e;
-}
 
 // Adds `key`, which must be absent, with a string value and fresh access data.
 store::Entry* AddString(Context& ctx, std::string_view key, std::string_view value) {

@@ -2,7 +2,6 @@
 // ZRANDMEMBER and ZSCAN. The command table is in zset_family.cc.
 
 #include <algorithm>
-#include <charconv>
 #include <climits>
 #include <cmath>
 #include <numeric>
@@ -17,9 +16,9 @@
 
 #include "server/base/ascii_case.h"
 #include "server/base/double_format.h"
-#include "server/base/glob.h"
 #include "server/base/number_parse.h"
 #include "server/commands/errors.h"
+#include "server/commands/scan_args.h"
 #include "server/commands/zset_family.h"
 #include "server/store/set_object.h"
 
@@ -310,70 +309,29 @@ void ZInterCard(Context& ctx) { SetOpGeneric(ctx, 1, {}, SetOp::kInter, true); }
 // --- ZSCAN
 // ----------------------------------------------------------------------------------------
 
-namespace {
-
-// A SCAN cursor as Redis's parseScanCursorOrReply reads it (strtoul: optional sign, digits).
-std::optional<uint64_t> ParseCursor(std::string_view text) {
-  if (text.empty()) return 0;
-  bool negative = text.front() == '-';
-  if (negative || text.front() == '+') text.remove_prefix(1);
-  uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return negative ? 0 - value : value;
-}
-
-}  // namespace
-
 // ZSCAN key cursor [MATCH pattern] [COUNT count]: member / score pairs, scores as text.
 void ZScan(Context& ctx) {
-  auto cursor = ParseCursor(ctx.argv[2]);
-  if (!cursor) return ctx.Error(errors::kInvalidCursor);
+  auto cursor = ParseScanCursorOrReply(ctx, ctx.argv[2]);
+  if (!cursor) return;
   ZSetObject* zset = Lookup(ctx, ctx.argv[1]);
   if (ctx.failed) return;
   resp::ReplyBuilder& r = ctx.reply();
-  if (zset == nullptr) {
-    r.ArrayHeader(2);
-    r.Bulk("0");
-    return r.ArrayHeader(0);
-  }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool match = false;
-  for (size_t i = 3; i < ctx.argv.size(); i += 2) {
-    std::string_view opt = ctx.argv[i];
-    if (i + 1 >= ctx.argv.size()) return ctx.Error(errors::kSyntax);
-    if (base::EqualsIgnoreCase(opt, "count")) {
-      auto n = base::ParseInt64(ctx.argv[i + 1]);
-      if (!n) return ctx.Error(errors::kNotInteger);
-      if (*n < 1) return ctx.Error(errors::kSyntax);
-      count = *n;
-    } else if (base::EqualsIgnoreCase(opt, "match")) {
-      pattern = ctx.argv[i + 1];
-      match = pattern != "*";
-    } else {
-      return ctx.Error(errors::kSyntax);
-    }
-  }
-  // As Redis, COUNT bounds the reply entries (two per member) and at most 10 * COUNT steps run.
+  if (zset == nullptr) return ReplyScanHeader(r, 0, 0);
+  auto opt = ParseScanOptionsOrReply(ctx, 3, /*allow_type=*/false);
+  if (!opt) return;
+  // As Redis, COUNT bounds the reply entries (two per member) within the bucket budget.
   std::vector<std::pair<std::string_view, double>> found;
-  int64_t steps = count > INT64_MAX / 10 ? INT64_MAX : count * 10;
+  int64_t steps = opt->BucketBudget();
   auto collect = [&](std::string_view member, double score) {
     found.emplace_back(member, score);
     return true;
   };
   do {
     *cursor = zset->Scan(*cursor, collect);
-  } while (*cursor != 0 && steps-- > 0 && static_cast<int64_t>(found.size() * 2) < count);
-  if (match) {
-    std::erase_if(found, [&](const auto& e) { return !base::GlobMatch(pattern, e.first); });
-  }
+  } while (*cursor != 0 && steps-- > 0 && static_cast<int64_t>(found.size() * 2) < opt->count);
+  std::erase_if(found, [&](const auto& e) { return !opt->Matches(e.first); });
 
-  char digits[24];
-  auto end = std::to_chars(digits, digits + sizeof(digits), *cursor).ptr;
-  r.ArrayHeader(2);
-  r.Bulk(std::string_view(digits, end - digits));
-  r.ArrayHeader(found.size() * 2);
+  ReplyScanHeader(r, *cursor, found.size() * 2);
   char buf[base::kFormatDoubleBufferSize];
   for (const auto& [member, score] : found) {
     r.Bulk(member);

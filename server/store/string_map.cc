@@ -13,13 +13,6 @@ namespace {
 
 constexpr size_t kMinBuckets = 4;
 
-uint64_t ReverseBits(uint64_t v) {
-  v = ((v >> 1) & 0x5555555555555555ull) | ((v & 0x5555555555555555ull) << 1);
-  v = ((v >> 2) & 0x3333333333333333ull) | ((v & 0x3333333333333333ull) << 2);
-  v = ((v >> 4) & 0x0F0F0F0F0F0F0F0Full) | ((v & 0x0F0F0F0F0F0F0F0Full) << 4);
-  return __builtin_bswap64(v);
-}
-
 // One seed per process, so that clients cannot choose fields that all collide.
 size_t Seed() {
   static const size_t seed = (static_cast<size_t>(std::random_device{}()) << 32) ^
@@ -58,13 +51,6 @@ StringMap::Node* StringMap::NewNode(std::string_view field, std::string_view val
 
 uint64_t StringMap::Hash(std::string_view field) {
   return std::_Hash_bytes(field.data(), field.size(), Seed());
-}
-
-uint64_t StringMap::NextCursor(uint64_t cursor) const {
-  // Increment the bits under the mask from the top: a cursor then stays valid when the bucket
-  // count doubles or halves, since a bucket's pairs only move to the buckets it expands to.
-  cursor |= ~static_cast<uint64_t>(bucket_count_ - 1);
-  return ReverseBits(ReverseBits(cursor) + 1);
 }
 
 StringMap::Node** StringMap::FindLink(std::string_view field) const {

@@ -17,6 +17,8 @@
 #include <random>
 #include <string_view>
 
+#include "server/store/scan_cursor.h"
+
 namespace tandem::store {
 
 class StringMap {
@@ -51,7 +53,7 @@ class StringMap {
     if (bucket_count_ == 0) return 0;
     for (const Node* n = buckets_[cursor & (bucket_count_ - 1)]; n != nullptr; n = n->next)
       fn(n->field(), n->value());
-    return NextCursor(cursor);
+    return NextScanCursor(cursor, bucket_count_ - 1);
   }
   // A random pair (a random non-empty bucket, then a random pair of its chain). Requires !empty().
   std::pair<std::string_view, std::string_view> Random(std::mt19937_64& rng) const;
@@ -69,7 +71,6 @@ class StringMap {
 
   static Node* NewNode(std::string_view field, std::string_view value);
   static uint64_t Hash(std::string_view field);
-  uint64_t NextCursor(uint64_t cursor) const;
   // The link that points at `field`'s node, or the null link ending its chain when absent.
   Node** FindLink(std::string_view field) const;
   void Resize(size_t bucket_count);

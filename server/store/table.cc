@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "server/base/memory.h"
+#include "server/store/scan_cursor.h"
 
 namespace tandem::store {
 namespace {
@@ -14,20 +15,6 @@ constexpr size_t kMinBuckets = 4;
 // one): enough that a resize always ends before the next one is due.
 constexpr size_t kBucketsPerWrite = 2;
 constexpr size_t kEmptyVisitsPerBucket = 10;
-
-// Reverses the bits of v (SCAN cursors count from the top bit down).
-uint64_t ReverseBits(uint64_t v) {
-  v = ((v >> 1) & 0x5555555555555555ULL) | ((v & 0x5555555555555555ULL) << 1);
-  v = ((v >> 2) & 0x3333333333333333ULL) | ((v & 0x3333333333333333ULL) << 2);
-  v = ((v >> 4) & 0x0F0F0F0F0F0F0F0FULL) | ((v & 0x0F0F0F0F0F0F0F0FULL) << 4);
-  return __builtin_bswap64(v);
-}
-
-// Adds one to the cursor's bits above `mask`, counting from the top bit down.
-uint64_t NextCursor(uint64_t cursor, uint64_t mask) {
-  cursor |= ~mask;
-  return ReverseBits(ReverseBits(cursor) + 1);
-}
 
 void EmitChain(Entry* head, const std::function<void(Entry*)>& fn) {
   for (Entry* e = head; e != nullptr; e = e->next) fn(e);
@@ -195,7 +182,7 @@ uint64_t Table::Scan(uint64_t cursor, const std::function<void(Entry*)>& fn) con
   if (!rehashing()) {
     uint64_t mask = buckets_.size() - 1;
     EmitChain(buckets_[cursor & mask], fn);
-    return NextCursor(cursor, mask);
+    return NextScanCursor(cursor, mask);
   }
   // Mid-resize: the bucket of the smaller array, then every bucket of the larger array that it
   // expands to (they share the cursor's low bits). Moved old buckets are empty, so visiting them
@@ -206,7 +193,7 @@ uint64_t Table::Scan(uint64_t cursor, const std::function<void(Entry*)>& fn) con
   EmitChain(small[cursor & small_mask], fn);
   do {
     EmitChain(large[cursor & large_mask], fn);
-    cursor = NextCursor(cursor, large_mask);
+    cursor = NextScanCursor(cursor, large_mask);
   } while (cursor & (small_mask ^ large_mask));
   return cursor;
 }

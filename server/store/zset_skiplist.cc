@@ -271,16 +271,6 @@ uint64_t ZSkipList::Hash(std::string_view member) {
   return std::_Hash_bytes(member.data(), member.size(), 0xc70f6907UL);
 }
 
-uint64_t ZSkipList::NextCursor(uint64_t cursor, uint64_t mask) {
-  cursor |= ~mask;
-  uint64_t reversed = 0;
-  for (int i = 0; i < 64; ++i) reversed |= ((cursor >> i) & 1) << (63 - i);
-  ++reversed;
-  cursor = 0;
-  for (int i = 0; i < 64; ++i) cursor |= ((reversed >> i) & 1) << (63 - i);
-  return cursor;
-}
-
 size_t ZSkipList::Slot(std::string_view member) const {
   const size_t mask = capacity_ - 1;
   size_t i = Hash(member) & mask;

@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "server/store/scan_cursor.h"
+
 namespace tandem::store {
 
 class ZSkipList {
@@ -82,8 +84,6 @@ class ZSkipList {
 
   // Member index (open addressing, linear probing, backward-shift deletion).
   static uint64_t Hash(std::string_view member);
-  // The reverse-binary increment of `cursor` over the bits of `mask`.
-  static uint64_t NextCursor(uint64_t cursor, uint64_t mask);
   size_t Slot(std::string_view member) const;  // the slot holding member, or of the empty slot
   void IndexInsert(Node* node);
   void IndexErase(const Node* node);
@@ -121,7 +121,7 @@ uint64_t ZSkipList::Scan(uint64_t cursor, Fn&& fn) const {
   for (uint64_t i = home; slots_[i] != nullptr; i = (i + 1) & mask) {
     if ((Hash(member(slots_[i])) & mask) == home) fn(slots_[i]);
   }
-  return NextCursor(cursor, mask);
+  return NextScanCursor(cursor, mask);
 }
 
 }  // namespace tandem::store

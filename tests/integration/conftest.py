@@ -63,3 +63,18 @@ def raw(r, shared_server):
     """A raw RESP connection (support.resp_socket) to the module-wide server, after the flush."""
     with RawConnection(shared_server.port) as conn:
         yield conn
+
+
+@pytest.fixture
+def resp3(raw):
+    """The raw connection switched to RESP3 with HELLO 3."""
+    raw.send_command("HELLO", "3")
+    assert raw.read_frame().startswith(b"%7\r\n")
+    return raw
+
+
+@pytest.fixture
+def list_key(r):
+    """A key holding a list, for WRONGTYPE checks."""
+    r.lpush("list", "a")
+    return "list"

@@ -264,13 +264,6 @@ def test_reset_deauthenticates(password_server):
 
 # --- RESP3 wire types ----------------------------------------------------------------------------
 
-@pytest.fixture
-def resp3(raw):
-    raw.send_command("HELLO", "3")
-    assert raw.read_frame().startswith(b"%7\r\n")
-    return raw
-
-
 def test_resp3_null_for_missing_key(resp3):
     resp3.send_command("GET", "missing")
     assert resp3.read_frame() == b"_\r\n"

@@ -4,30 +4,15 @@ Expected search results were recorded from Redis 7.0.15 with the same seeded poi
 import random
 
 import pytest
-import redis
 
-from support.resp_socket import RawConnection
+from support.calls import call, raises
+from support.keyevents import keyevents
 
 SYNTAX = r"^syntax error$"
 WRONGTYPE = r"^WRONGTYPE Operation against a key holding the wrong kind of value$"
 
 PALERMO = (b"13.36138933897018433", b"38.11555639549629859")
 CATANIA = (b"15.08726745843887329", b"37.50266842333162032")
-
-
-def call(r, *args):
-    """execute_command without redis-py's GEO reply callbacks (raw bytes replies)."""
-    conn = r.connection_pool.get_connection(args[0])
-    try:
-        conn.send_command(*args)
-        return conn.read_response()
-    finally:
-        r.connection_pool.release(conn)
-
-
-def raises(r, pattern, *args):
-    with pytest.raises(redis.ResponseError, match=pattern):
-        call(r, *args)
 
 
 def add_sicily(r):
@@ -502,14 +487,7 @@ def test_command_getkeys(r):
 # --- notifications ------------------------------------------------------------------------------
 
 def test_keyspace_notifications(r):
-    r.config_set("notify-keyspace-events", "KEA")
-    try:
-        p = r.pubsub()
-        try:
-            p.psubscribe("__keyevent@0__:*")
-            p.get_message(timeout=1)
-        except redis.ResponseError as err:
-            pytest.skip(f"pub/sub not available: {err}")
+    def action():
         add_sicily(r)
         call(r, "GEOADD", "Sicily", "NX", "13.361389", "38.115556", "Palermo")
         call(r, "GEOSEARCHSTORE", "d", "Sicily", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km")
@@ -517,15 +495,5 @@ def test_keyspace_notifications(r):
         call(r, "GEORADIUSBYMEMBER", "Sicily", "Palermo", "1", "km", "STOREDIST", "f")
         call(r, "GEOSEARCHSTORE", "d", "Sicily", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "m")
         call(r, "GEORADIUS", "Sicily", "0", "0", "1", "km", "STORE", "e")
-        events = []
-        for _ in range(50):
-            msg = p.get_message(timeout=1)
-            if msg is None:
-                break
-            if msg["type"] == "pmessage":
-                events.append((msg["channel"].decode().split(":", 1)[1], msg["data"]))
-        assert events == [("zadd", b"Sicily"), ("geosearchstore", b"d"), ("georadiusstore", b"e"),
-                          ("georadiusstore", b"f"), ("del", b"d"), ("del", b"e")]
-        p.close()
-    finally:
-        r.config_set("notify-keyspace-events", "")
+    assert keyevents(r, action) == [("zadd", "Sicily"), ("geosearchstore", "d"), ("georadiusstore", "e"),
+                                    ("georadiusstore", "f"), ("del", "d"), ("del", "e")]

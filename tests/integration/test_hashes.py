@@ -4,7 +4,7 @@ import time
 import pytest
 import redis
 
-from support.resp_socket import RawConnection
+from support.calls import skip_unless_command
 
 NOT_INTEGER = r"^value is not an integer or out of range$"
 NOT_FLOAT = r"^value is not a valid float$"
@@ -352,14 +352,6 @@ def test_hrandfield_missing_key_and_errors(r):
 
 # --- RESP3 ----------------------------------------------------------------------------------------
 
-@pytest.fixture
-def resp3(r, shared_server):
-    with RawConnection(shared_server.port) as conn:
-        conn.send_command("HELLO", "3")
-        conn.read_frame()
-        yield conn
-
-
 def test_resp3_replies(resp3):
     assert resp3.call("HSET", "h", "f", "v") == 1
     resp3.send_command("HGETALL", "h")
@@ -393,16 +385,6 @@ def test_resp2_raw_replies(raw):
 
 # --- Keyspace notifications, WATCH ----------------------------------------------------------------
 
-def skip_unless_known(r, *probe):
-    """Skips the test while the server lacks probe's command (pub/sub and transactions land separately)."""
-    try:
-        r.execute_command(*probe)
-    except redis.ResponseError as err:
-        if str(err).startswith("unknown command"):
-            pytest.skip(f"{probe[0]} not implemented by this server")
-        raise
-
-
 def next_messages(pubsub, n, timeout=2.0):
     out, deadline = [], time.monotonic() + timeout
     while len(out) < n and time.monotonic() < deadline:
@@ -413,7 +395,7 @@ def next_messages(pubsub, n, timeout=2.0):
 
 
 def test_keyspace_notifications(r):
-    skip_unless_known(r, "PUBSUB", "NUMPAT")
+    skip_unless_command(r, "PUBSUB", "NUMPAT")
     r.config_set("notify-keyspace-events", "KEA")
     pubsub = r.pubsub()
     try:
@@ -435,7 +417,7 @@ def test_keyspace_notifications(r):
 
 
 def test_watch_is_broken_by_hash_writes(r):
-    skip_unless_known(r, "UNWATCH")
+    skip_unless_command(r, "UNWATCH")
     r.hset("h", "a", "1")
     for write in (lambda c: c.hset("h", "a", "2"), lambda c: c.hincrby("h", "n", 1), lambda c: c.hdel("h", "a")):
         with r.pipeline() as pipe:

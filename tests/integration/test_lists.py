@@ -3,6 +3,8 @@ moves between lists (LMOVE, RPOPLPUSH, LMPOP), emptied keys, encodings and a lar
 import pytest
 import redis
 
+from support.calls import skip_unless_command
+from support.keyevents import keyevents
 from support.resp_socket import RawConnection
 
 WRONGTYPE = r"^WRONGTYPE Operation against a key holding the wrong kind of value$"
@@ -395,17 +397,8 @@ def test_hundred_thousand_elements(r):
 
 # --- Signals: WATCH and keyspace notifications --------------------------------------------------
 
-def require_watch(r):
-    try:
-        r.execute_command("UNWATCH")
-    except redis.ResponseError as err:
-        if str(err).startswith("unknown command"):
-            pytest.skip("WATCH not implemented by this server")
-        raise
-
-
 def test_move_breaks_watch_on_destination(r, shared_server):
-    require_watch(r)
+    skip_unless_command(r, "UNWATCH")
     r.rpush("src", "a")
     other = redis.Redis(host="127.0.0.1", port=shared_server.port)
     try:
@@ -421,7 +414,7 @@ def test_move_breaks_watch_on_destination(r, shared_server):
 
 
 def test_read_and_noop_writes_keep_watch(r):
-    require_watch(r)
+    skip_unless_command(r, "UNWATCH")
     r.rpush("l", "a")
     with r.pipeline() as pipe:
         pipe.watch("l")
@@ -431,37 +424,6 @@ def test_read_and_noop_writes_keep_watch(r):
         pipe.multi()
         pipe.llen("l")
         assert pipe.execute() == [1]
-
-
-def keyevents(r, shared_server, action):
-    """The (event, key) keyevent notifications that action() causes; skips without pub/sub."""
-    r.config_set("notify-keyspace-events", "KEA")
-    sub = redis.Redis(host="127.0.0.1", port=shared_server.port).pubsub()
-    try:
-        try:
-            sub.psubscribe("__keyevent@0__:*")
-            sub.get_message(timeout=2)  # the psubscribe confirmation
-        except redis.ResponseError as err:
-            if str(err).startswith("unknown command"):
-                pytest.skip("PSUBSCRIBE not implemented by this server")
-            raise
-        action()
-        r.set("end-marker", "1")
-        events = []
-        for _ in range(100):
-            msg = sub.get_message(timeout=2)
-            if msg is None:
-                break
-            if msg["type"] != "pmessage":
-                continue
-            event = msg["channel"].split(b":", 1)[1].decode()
-            if msg["data"] == b"end-marker":
-                break
-            events.append((event, msg["data"].decode()))
-        return events
-    finally:
-        sub.close()
-        r.config_set("notify-keyspace-events", "")
 
 
 def test_keyspace_events_for_changes(r, shared_server):
@@ -476,7 +438,7 @@ def test_keyspace_events_for_changes(r, shared_server):
         r.ltrim("l", 0, -1)
         r.lpop("l")
         r.rpop("l", 5)
-    assert keyevents(r, shared_server, action) == [
+    assert keyevents(r, action) == [
         ("rpush", "l"), ("lpush", "l"), ("lset", "l"), ("linsert", "l"), ("lrem", "l"), ("ltrim", "l"),
         ("lpop", "l"), ("rpop", "l"), ("del", "l")]
 
@@ -488,6 +450,6 @@ def test_keyspace_events_for_moves(r, shared_server):
         r.rpoplpush("src", "dst")
         r.lmpop(1, "dst", direction="LEFT", count=2)
     # Redis 7.0 sends the destination's push before the source's pop.
-    assert keyevents(r, shared_server, action) == [
+    assert keyevents(r, action) == [
         ("rpush", "src"), ("rpush", "dst"), ("lpop", "src"), ("lpush", "dst"), ("rpop", "src"),
         ("del", "src"), ("lpop", "dst"), ("del", "dst")]

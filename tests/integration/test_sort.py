@@ -4,6 +4,8 @@ keyspace events, as Redis 7.0 does them."""
 import pytest
 import redis
 
+from support.keyevents import keyevents
+
 WRONGTYPE = r"^WRONGTYPE Operation against a key holding the wrong kind of value$"
 NOT_INTEGER = r"^value is not an integer or out of range$"
 SYNTAX = r"^syntax error$"
@@ -309,31 +311,6 @@ def test_command_getkeys_and_info(raw):
     assert set(ro_info[6]) == {b"@read", b"@set", b"@sortedset", b"@list", b"@slow", b"@dangerous"}
 
 
-def keyevents(r, shared_server, action):
-    """The (event, key) keyevent notifications that action() causes."""
-    r.config_set("notify-keyspace-events", "KEA")
-    sub = redis.Redis(host="127.0.0.1", port=shared_server.port).pubsub()
-    try:
-        sub.psubscribe("__keyevent@0__:*")
-        sub.get_message(timeout=2)  # the psubscribe confirmation
-        action()
-        r.set("end-marker", "1")
-        events = []
-        for _ in range(100):
-            msg = sub.get_message(timeout=2)
-            if msg is None:
-                break
-            if msg["type"] != "pmessage":
-                continue
-            if msg["data"] == b"end-marker":
-                break
-            events.append((msg["channel"].split(b":", 1)[1].decode(), msg["data"].decode()))
-        return events
-    finally:
-        sub.close()
-        r.config_set("notify-keyspace-events", "")
-
-
 def test_store_events(r, shared_server):
     r.rpush("l", 2, 1)
 
@@ -341,7 +318,7 @@ def test_store_events(r, shared_server):
         sort(r, "l", "STORE", "d")
         sort(r, "nokey", "STORE", "d")
         sort(r, "nokey", "STORE", "d")
-    assert keyevents(r, shared_server, action) == [("sortstore", "d"), ("del", "d")]
+    assert keyevents(r, action) == [("sortstore", "d"), ("del", "d")]
 
 
 def test_store_breaks_watch(r, shared_server):

@@ -5,7 +5,8 @@ import random
 import pytest
 import redis
 
-from support.resp_socket import RawConnection
+from support.calls import call, raises
+from support.keyevents import keyevents
 
 SYNTAX = r"^syntax error$"
 WRONGTYPE = r"^WRONGTYPE Operation against a key holding the wrong kind of value$"
@@ -13,21 +14,6 @@ NOT_FLOAT = r"^value is not a valid float$"
 NOT_INTEGER = r"^value is not an integer or out of range$"
 MINMAX_FLOAT = r"^min or max is not a float$"
 MINMAX_LEX = r"^min or max not valid string range item$"
-
-
-def call(r, *args):
-    """execute_command without redis-py's reply callbacks for ZSET commands (raw bytes replies)."""
-    conn = r.connection_pool.get_connection(args[0])
-    try:
-        conn.send_command(*args)
-        return conn.read_response()
-    finally:
-        r.connection_pool.release(conn)
-
-
-def raises(r, pattern, *args):
-    with pytest.raises(redis.ResponseError, match=pattern):
-        call(r, *args)
 
 
 # --- ZADD ---------------------------------------------------------------------------------------
@@ -473,14 +459,6 @@ def test_large_set_ranks_and_ranges(r):
 
 # --- RESP3 --------------------------------------------------------------------------------------
 
-@pytest.fixture
-def resp3(r, shared_server):
-    with RawConnection(shared_server.port) as conn:
-        conn.send_command("HELLO", "3")
-        conn.read_frame()
-        yield conn
-
-
 def test_resp3_replies(resp3):
     resp3.send_command("ZADD", "z", "1", "a", "2.5", "b")
     assert resp3.read_frame() == b":2\r\n"
@@ -522,29 +500,12 @@ def test_resp2_pop_frames(raw):
 # --- notifications ------------------------------------------------------------------------------
 
 def test_keyspace_notifications(r):
-    r.config_set("notify-keyspace-events", "KEA")
-    try:
-        p = r.pubsub()
-        try:
-            p.psubscribe("__keyevent@0__:*")
-            p.get_message(timeout=1)
-        except redis.ResponseError as err:
-            pytest.skip(f"pub/sub not available: {err}")
+    def action():
         call(r, "ZADD", "z", "1", "a", "2", "b")
         call(r, "ZINCRBY", "z", "1", "a")
         call(r, "ZREM", "z", "a")
         call(r, "ZADD", "y", "1", "a")
         call(r, "ZUNIONSTORE", "u", "2", "z", "y")
         call(r, "ZPOPMIN", "z")
-        events = []
-        for _ in range(50):
-            msg = p.get_message(timeout=1)
-            if msg is None:
-                break
-            if msg["type"] == "pmessage":
-                events.append((msg["channel"].decode().split(":", 1)[1], msg["data"]))
-        assert events == [("zadd", b"z"), ("zincr", b"z"), ("zrem", b"z"), ("zadd", b"y"),
-                          ("zunionstore", b"u"), ("zpopmin", b"z"), ("del", b"z")]
-        p.close()
-    finally:
-        r.config_set("notify-keyspace-events", "")
+    assert keyevents(r, action) == [("zadd", "z"), ("zincr", "z"), ("zrem", "z"), ("zadd", "y"),
+                                    ("zunionstore", "u"), ("zpopmin", "z"), ("del", "z")]

@@ -4,7 +4,6 @@ import time
 import pytest
 import redis
 
-from support.resp_socket import RawConnection
 
 NOT_INTEGER = r"^value is not an integer or out of range$"
 NOT_FLOAT = r"^value is not a valid float$"
@@ -18,18 +17,6 @@ INT64_MIN = -(2**63)
 
 def invalid_expire(command):
     return rf"^invalid expire time in '{command}' command$"
-
-
-@pytest.fixture
-def list_key(r):
-    """A key holding a list, for WRONGTYPE checks; skips while the server has no list commands."""
-    try:
-        r.lpush("list", "a")
-    except redis.ResponseError as err:
-        if str(err).startswith("unknown command"):
-            pytest.skip("LPUSH not implemented by this server")
-        raise
-    return "list"
 
 
 # --- GET / SET -----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "server/commands/dispatcher.h"
 #include "server/commands/server_state.h"
 #include "server/config/config.h"
+#include "server/config/keyspace_events.h"
 #include "server/resp/reply_parser.h"
 
 namespace tandem::commands::testing {
@@ -60,6 +62,49 @@ class CommandTest : public ::testing::Test {
     return reply;
   }
 
+  // The reply exactly as sent (RESP2 unless HELLO changed it), e.g. to tell a null bulk from a null
+  // array.
+  std::string Wire(std::vector<std::string> argv) {
+    Run(std::move(argv));
+    return out_;
+  }
+
+  // Whether `argv` breaks a transaction that WATCHes `key` (the handler called ctx.Touched).
+  bool WatchBrokenBy(const std::vector<std::string>& argv, const std::string& key) {
+    state_.watches.Watch(*client_, 0, key, true);
+    Run(argv);
+    bool broken = state_.watches.Broken(*client_, [](int, std::string_view) { return false; });
+    state_.watches.UnwatchAll(*client_);
+    return broken;
+  }
+
+  // Enables every keyspace event class and subscribes a second client to all key events;
+  // Events() then returns the "event key" lines published since the last call. The setting is
+  // made directly: this fixture does not install the config hooks that CONFIG SET would run.
+  void WatchEvents() {
+    state_.notify_keyspace_events =
+        config::keyspace_event::kKeyevent | config::keyspace_event::kAll;
+    events_client_ = AddClient(&events_conn_, &events_out_);
+    resp::Reply r = RunAs(*events_client_, events_out_, {"PSUBSCRIBE", "__keyevent@0__:*"});
+    EXPECT_NE(r.type, resp::Reply::Type::kError) << r.str;
+    events_out_.clear();
+  }
+  std::vector<std::string> Events() {
+    std::vector<std::string> events;
+    std::string_view rest = events_out_;
+    while (!rest.empty()) {
+      resp::ReplyParser parser;
+      resp::Reply msg;
+      size_t consumed = 0;
+      if (parser.Parse(rest, &consumed, &msg) != resp::ParseResult::kCommand) break;
+      rest.remove_prefix(consumed);
+      std::string channel = msg.elements[2].str;
+      events.push_back(channel.substr(channel.find(':') + 1) + " " + msg.elements[3].str);
+    }
+    events_out_.clear();
+    return events;
+  }
+
   // A further client (for CLIENT KILL, MONITOR, pause tests).
   Client* AddClient(RecordingConnection* conn, std::string* out) {
     auto client = std::make_unique<Client>(state_.next_client_id++, conn, out, clock_.NowMs());
@@ -79,6 +124,10 @@ class CommandTest : public ::testing::Test {
   std::vector<std::unique_ptr<Client>> clients_;
   Client* client_;
   DispatchResult last_result_ = DispatchResult::kDone;
+  // The WatchEvents() subscriber.
+  RecordingConnection events_conn_;
+  std::string events_out_;
+  Client* events_client_ = nullptr;
 };
 
 // Reply matchers kept short: tests compare type and text directly.

@@ -1,7 +1,6 @@
 #include <string>
 #include <vector>
 
-#include "server/config/keyspace_events.h"
 #include "tests/unit/commands/command_fixture.h"
 
 namespace tandem::commands {
@@ -37,49 +36,6 @@ class GeoFamilyTest : public testing::CommandTest {
     return out;
   }
   Strs Flat(std::vector<std::string> argv) { return Strings(Run(std::move(argv))); }
-  // The reply exactly as sent.
-  std::string Wire(std::vector<std::string> argv) {
-    Run(std::move(argv));
-    return out_;
-  }
-
-  // Subscribes a second client to every key event; Events() returns "event key" lines since.
-  bool WatchEvents() {
-    state_.notify_keyspace_events = config::keyspace_event::kKeyevent |
-                                    config::keyspace_event::kGeneric |
-                                    config::keyspace_event::kZset;
-    subscriber_ = AddClient(&sub_conn_, &sub_out_);
-    Reply r = RunAs(*subscriber_, sub_out_, {"PSUBSCRIBE", "__keyevent@0__:*"});
-    sub_out_.clear();
-    return r.type != Reply::Type::kError;
-  }
-  Strs Events() {
-    Strs events;
-    std::string_view rest = sub_out_;
-    while (!rest.empty()) {
-      resp::ReplyParser parser;
-      Reply msg;
-      size_t consumed = 0;
-      if (parser.Parse(rest, &consumed, &msg) != resp::ParseResult::kCommand) break;
-      rest.remove_prefix(consumed);
-      std::string channel = msg.elements[2].str;
-      events.push_back(channel.substr(channel.find(':') + 1) + " " + msg.elements[3].str);
-    }
-    sub_out_.clear();
-    return events;
-  }
-
-  bool WatchBrokenBy(const std::vector<std::string>& argv, const std::string& key) {
-    state_.watches.Watch(*client_, 0, key, true);
-    Run(argv);
-    bool broken = state_.watches.Broken(*client_, [](int, std::string_view) { return false; });
-    state_.watches.UnwatchAll(*client_);
-    return broken;
-  }
-
-  testing::RecordingConnection sub_conn_;
-  std::string sub_out_;
-  Client* subscriber_ = nullptr;
 };
 
 TEST_F(GeoFamilyTest, AddStoresGeohashScoresLikeZadd) {
@@ -197,7 +153,7 @@ TEST_F(GeoFamilyTest, SearchErrors) {
 
 TEST_F(GeoFamilyTest, StoreFormsWriteTouchAndNotify) {
   AddSicily();
-  if (!WatchEvents()) GTEST_SKIP() << "PSUBSCRIBE not implemented yet";
+  WatchEvents();
   EXPECT_EQ(Run({"GEOSEARCHSTORE", "d", "Sicily", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km",
                  "ASC", "STOREDIST"})
                 .integer,

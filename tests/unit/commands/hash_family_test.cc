@@ -39,13 +39,6 @@ class HashFamilyTest : public CommandTest {
       out[r.elements[i].str] = r.elements[i + 1].str;
     return out;
   }
-  bool WatchBrokenBy(std::vector<std::string> write) {
-    state_.watches.Watch(*client_, 0, "h", true);
-    Run(std::move(write));
-    bool broken = state_.watches.Broken(*client_, [](int, std::string_view) { return false; });
-    state_.watches.UnwatchAll(*client_);
-    return broken;
-  }
 };
 
 TEST_F(HashFamilyTest, SetGetAndCounts) {
@@ -95,13 +88,13 @@ TEST_F(HashFamilyTest, DelRemovesTheEmptiedKey) {
 
 TEST_F(HashFamilyTest, WritesTouchTheKeyForWatch) {
   Run({"HSET", "h", "a", "1"});
-  EXPECT_TRUE(WatchBrokenBy({"HSET", "h", "a", "2"}));
-  EXPECT_TRUE(WatchBrokenBy({"HINCRBY", "h", "n", "1"}));
-  EXPECT_TRUE(WatchBrokenBy({"HINCRBYFLOAT", "h", "n", "1"}));
-  EXPECT_FALSE(WatchBrokenBy({"HSETNX", "h", "a", "3"}));
-  EXPECT_FALSE(WatchBrokenBy({"HDEL", "h", "zz"}));
-  EXPECT_FALSE(WatchBrokenBy({"HGET", "h", "a"}));
-  EXPECT_TRUE(WatchBrokenBy({"HDEL", "h", "a", "n"}));
+  EXPECT_TRUE(WatchBrokenBy({"HSET", "h", "a", "2"}, "h"));
+  EXPECT_TRUE(WatchBrokenBy({"HINCRBY", "h", "n", "1"}, "h"));
+  EXPECT_TRUE(WatchBrokenBy({"HINCRBYFLOAT", "h", "n", "1"}, "h"));
+  EXPECT_FALSE(WatchBrokenBy({"HSETNX", "h", "a", "3"}, "h"));
+  EXPECT_FALSE(WatchBrokenBy({"HDEL", "h", "zz"}, "h"));
+  EXPECT_FALSE(WatchBrokenBy({"HGET", "h", "a"}, "h"));
+  EXPECT_TRUE(WatchBrokenBy({"HDEL", "h", "a", "n"}, "h"));
 }
 
 TEST_F(HashFamilyTest, ReadsOfSmallFields) {

@@ -2,7 +2,6 @@
 #include <utility>
 #include <vector>
 
-#include "server/commands/config_hooks.h"
 #include "tests/unit/commands/command_fixture.h"
 
 namespace tandem::commands::testing {
@@ -23,39 +22,8 @@ class ListFamilyTest : public CommandTest {
     for (const resp::Reply& e : r.elements) out.push_back(e.str);
     return out;
   }
-  // The reply as sent (RESP2), to tell a null bulk from a null array.
-  std::string Wire(std::vector<std::string> argv) {
-    Run(std::move(argv));
-    return out_;
-  }
   std::vector<std::string> Range(const std::string& key) {
     return Strings(Run({"LRANGE", key, "0", "-1"}));
-  }
-
-  // Subscribes a second client to every key event; Events() returns "event key" lines since.
-  // False while the server has no PSUBSCRIBE.
-  bool WatchEvents() {
-    InstallConfigHooks(state_);
-    EXPECT_EQ(Run({"CONFIG", "SET", "notify-keyspace-events", "KEA"}).str, "OK");
-    subscriber_ = AddClient(&sub_conn_, &sub_out_);
-    resp::Reply r = RunAs(*subscriber_, sub_out_, {"PSUBSCRIBE", "__keyevent@0__:*"});
-    sub_out_.clear();
-    return r.type != Type::kError;
-  }
-  std::vector<std::string> Events() {
-    std::vector<std::string> events;
-    std::string_view rest = sub_out_;
-    while (!rest.empty()) {
-      resp::ReplyParser parser;
-      resp::Reply msg;
-      size_t consumed = 0;
-      if (parser.Parse(rest, &consumed, &msg) != resp::ParseResult::kCommand) break;
-      rest.remove_prefix(consumed);
-      std::string channel = msg.elements[2].str;
-      events.push_back(channel.substr(channel.find(':') + 1) + " " + msg.elements[3].str);
-    }
-    sub_out_.clear();
-    return events;
   }
 
   // Whether a write since Watch(key) broke a watcher's transaction (Touched was called).
@@ -67,9 +35,8 @@ class ListFamilyTest : public CommandTest {
     return state_.watches.Broken(*watcher_, [](int, std::string_view) { return false; });
   }
 
-  RecordingConnection sub_conn_, watch_conn_;
-  std::string sub_out_, watch_out_;
-  Client* subscriber_ = nullptr;
+  RecordingConnection watch_conn_;
+  std::string watch_out_;
   Client* watcher_ = nullptr;
 };
 
@@ -238,7 +205,7 @@ TEST_F(ListFamilyTest, LmpopPopsFromTheFirstNonEmptyKey) {
 }
 
 TEST_F(ListFamilyTest, NotificationsInRedisOrder) {
-  if (!WatchEvents()) GTEST_SKIP() << "PSUBSCRIBE not implemented yet";
+  WatchEvents();
   Run({"RPUSH", "l", "a", "b", "c"});
   Run({"LSET", "l", "0", "x"});
   Run({"LINSERT", "l", "BEFORE", "x", "w"});

@@ -2,7 +2,6 @@
 #include <vector>
 
 #include "server/commands/errors.h"
-#include "server/config/keyspace_events.h"
 #include "tests/unit/commands/command_fixture.h"
 
 namespace tandem::commands {
@@ -10,7 +9,6 @@ namespace {
 
 using resp::Reply;
 using testing::IsError;
-using testing::RecordingConnection;
 using Strs = std::vector<std::string>;
 
 constexpr std::string_view kNotDouble = "ERR One or more scores can't be converted into double";
@@ -26,47 +24,6 @@ class SortFamilyTest : public testing::CommandTest {
     return out;
   }
   Strs Range(const std::string& key) { return Sort({"LRANGE", key, "0", "-1"}); }
-  std::string Wire(std::vector<std::string> argv) {
-    Run(std::move(argv));
-    return out_;
-  }
-
-  // Subscribes a second client to every key event; Events() returns "event key" lines since.
-  void WatchEvents() {
-    // Set directly: the fixture does not run the config hooks that CONFIG SET would.
-    namespace ke = config::keyspace_event;
-    state_.notify_keyspace_events = ke::kKeyevent | ke::kAll;
-    subscriber_ = AddClient(&sub_conn_, &sub_out_);
-    RunAs(*subscriber_, sub_out_, {"PSUBSCRIBE", "__keyevent@0__:*"});
-    sub_out_.clear();
-  }
-  Strs Events() {
-    Strs events;
-    std::string_view rest = sub_out_;
-    while (!rest.empty()) {
-      resp::ReplyParser parser;
-      Reply msg;
-      size_t consumed = 0;
-      if (parser.Parse(rest, &consumed, &msg) != resp::ParseResult::kCommand) break;
-      rest.remove_prefix(consumed);
-      std::string channel = msg.elements[2].str;
-      events.push_back(channel.substr(channel.find(':') + 1) + " " + msg.elements[3].str);
-    }
-    sub_out_.clear();
-    return events;
-  }
-
-  bool WatchBrokenBy(const std::vector<std::string>& argv, const std::string& key) {
-    state_.watches.Watch(*client_, 0, key, true);
-    Run(argv);
-    bool broken = state_.watches.Broken(*client_, [](int, std::string_view) { return false; });
-    state_.watches.UnwatchAll(*client_);
-    return broken;
-  }
-
-  RecordingConnection sub_conn_;
-  std::string sub_out_;
-  Client* subscriber_ = nullptr;
 };
 
 TEST_F(SortFamilyTest, NumericAlphaAndDirection) {

@@ -27,14 +27,6 @@ class ZSetFamilyTest : public testing::CommandTest {
   }
   std::vector<std::string> Range(std::vector<std::string> argv) { return Strings(Run(argv)); }
 
-  bool WatchBrokenBy(const std::vector<std::string>& argv, const std::string& key) {
-    state_.watches.Watch(*client_, 0, key, true);
-    Run(argv);
-    bool broken = state_.watches.Broken(*client_, [](int, std::string_view) { return false; });
-    state_.watches.UnwatchAll(*client_);
-    return broken;
-  }
-
   using Strs = std::vector<std::string>;
 };
 
