@@ -28,17 +28,20 @@ import sys
 mib = 1024 * 1024
 print("Growth of used_memory and RSS after loading, divided by the elements loaded; each workload "
       "against fresh servers\n")
-print("| workload | elements | tandem used/elem (B) | redis used/elem (B) | used tandem/redis "
-      "| tandem RSS/elem (B) | redis RSS/elem (B) | RSS tandem/redis | tandem used (MiB) "
-      "| redis used (MiB) |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| workload | elements | used/elem tandem (B) | used/elem redis (B) | used tandem/redis "
+      "| RSS/elem tandem (B) | RSS/elem redis (B) | RSS tandem/redis |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+legend = []
 for line in open(sys.argv[1]):
-    desc, elements, t_used, t_rss, r_used, r_rss = line.rstrip("\n").split("\t")
+    name, desc, elements, t_used, t_rss, r_used, r_rss = line.rstrip("\n").split("\t")
     n = int(elements)
     t_used, t_rss, r_used, r_rss = map(int, (t_used, t_rss, r_used, r_rss))
-    print(f"| {desc} | {n:,} | {t_used / n:.1f} | {r_used / n:.1f} | {t_used / r_used:.2f} "
-          f"| {t_rss / n:.1f} | {r_rss / n:.1f} | {t_rss / r_rss:.2f} | {t_used / mib:.1f} "
-          f"| {r_used / mib:.1f} |")
+    print(f"| {name} | {n:,} | {t_used / n:.1f} | {r_used / n:.1f} | {t_used / r_used:.2f} "
+          f"| {t_rss / n:.1f} | {r_rss / n:.1f} | {t_rss / r_rss:.2f} |")
+    legend.append(f"- {name}: {desc}; used_memory growth tandem {t_used / mib:.1f} MiB, "
+                  f"redis {r_used / mib:.1f} MiB")
+print()
+print("\n".join(legend))
 EOF
   exit 0
 fi
@@ -76,7 +79,7 @@ with open(path, "wb") as out:
         for i in range(keys):
             out.write(command(b"SET", b"key:%012d" % i, b"val:%012d" % i))
         spec = (keys, keys, "DBSIZE", keys, keys,
-                "strings: SET key:%012d val:%012d (16-byte keys and values), per key")
+                "SET key:%012d val:%012d (16-byte keys and values), per key")
     elif workload in ("hashes", "hashes-int"):
         numeric = workload == "hashes-int"
         for i in range(hashes):
@@ -88,20 +91,20 @@ with open(path, "wb") as out:
             out.write(command(*args))
         what = "integer values 0-999999" if numeric else "values val:%010d (14 bytes)"
         spec = (hashes, hashes, "HLEN hash:00000000", 10, hashes,
-                f"hashes: 10 fields field:N, {what}, per hash")
+                f"10 fields field:N, {what}, per hash")
     elif workload in ("list", "list-int"):
         numeric = workload == "list-int"
         n = batched(list_elements, [b"RPUSH", b"list"],
                     lambda i: [b"%d" % i if numeric else b"elem:%012d" % i])
         what = "integers 0-999999" if numeric else "elem:%012d (17 bytes)"
         spec = (n, 1, "LLEN list", list_elements, list_elements,
-                f"list: 1 list, {what}, RPUSH x{BATCH}, per element")
+                f"1 list, {what}, RPUSH x{BATCH}, per element")
     elif workload == "zset":
         # Integer scores in a scrambled order, so that inserts land all over the set.
         n = batched(zset_members, [b"ZADD", b"zset"],
                     lambda i: [b"%d" % (i * 7919 % 1000003), b"member:%d" % i])
         spec = (n, 1, "ZCARD zset", zset_members, zset_members,
-                f"zset: 1 sorted set, member:N, integer scores, ZADD x{BATCH}, per member")
+                f"1 sorted set, member:N, integer scores, ZADD x{BATCH}, per member")
     else:
         sys.exit(f"unknown workload {workload}")
 print(*spec, sep="\t")
@@ -142,5 +145,5 @@ tandem_growth=$(measure tandem "$tandem_port" "$tandem_pid")
 redis_growth=$(measure redis "$redis_port" "$redis_pid")
 read -r tandem_used tandem_rss <<<"$tandem_growth"
 read -r redis_used redis_rss <<<"$redis_growth"
-printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$description" "$elements" "$tandem_used" "$tandem_rss" \
+printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$workload" "$description" "$elements" "$tandem_used" "$tandem_rss" \
   "$redis_used" "$redis_rss"
