@@ -135,9 +135,10 @@ TEST_P(ListpackRandomTest, RandomizedAgainstDeque) {
     size_t len = rng() % 4 == 0 ? rng() % 20000 : rng() % 40;
     std::string value(len, static_cast<char>('a' + rng() % 26));
     if (rng() % 3 == 0) {
-      // An integer of 1 to 8 bytes, sometimes negative, sometimes with a leading zero.
-      int64_t v = static_cast<int64_t>(rng() >> (rng() % 32)) * (rng() % 2 ? -1 : 1);
-      value = (rng() % 10 == 0 ? "0" : "") + std::to_string(v * static_cast<int64_t>(rng()));
+      // An integer of 1 to 8 bytes (either sign), sometimes with a leading zero (then text).
+      uint64_t bits = (uint64_t{rng()} << 32 | rng()) >> (rng() % 64);
+      if (rng() % 2 == 0) bits = ~bits;  // negative
+      value = (rng() % 10 == 0 ? "0" : "") + std::to_string(static_cast<int64_t>(bits));
     }
     if (op <= 1 || model.empty()) {
       size_t i = model.empty() ? 0 : rng() % (model.size() + 1);
