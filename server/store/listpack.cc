@@ -82,8 +82,8 @@ size_t EntrySizeForPayload(size_t header, size_t payload) {
 
 // What an entry for a value looks like: a string, or an int64 of `int_bytes` bytes.
 struct Encoding {
-  size_t size;          // the whole entry
-  size_t int_bytes;     // 0 for a string entry
+  size_t size;       // the whole entry
+  size_t int_bytes;  // 0 for a string entry
   int64_t int_value;
 };
 
@@ -183,7 +183,8 @@ std::string_view Listpack::Get(size_t pos, TextBuffer& buf) const {
   size_t payload = h >> 1;
   if ((h & 1) == 0) return {p, payload};
   uint64_t u = 0;
-  for (size_t i = 0; i < payload; ++i) u |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+  for (size_t i = 0; i < payload; ++i)
+    u |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
   if (payload < 8) {
     uint64_t sign = uint64_t{1} << (8 * payload - 1);
     u = (u ^ sign) - sign;  // sign-extend

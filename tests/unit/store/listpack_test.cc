@@ -82,7 +82,7 @@ TEST(ListpackTest, SixtyFourByteStringsTakeATwoByteHeader) {
 TEST(ListpackTest, IntegerEntriesRoundTripTheirText) {
   Listpack lp(IntegerEntries::kYes);
   const std::vector<std::string> values = {
-      "0",    "-1",  "127", "128", "-128", "-129", "32767", "-32768", "1000000", "-8388608",
+      "0", "-1", "127", "128", "-128", "-129", "32767", "-32768", "1000000", "-8388608",
       "9223372036854775807", "-9223372036854775808",
       // Not canonical int64 text: kept as strings.
       "9223372036854775808", "007", "-0", "+1", " 1", "1 ", "", "-", "1e3", "0x10", "12a"};
@@ -98,7 +98,7 @@ TEST(ListpackTest, IntegerEntriesRoundTripTheirText) {
 TEST(ListpackTest, IntegerEntriesAreCompact) {
   Listpack ints(IntegerEntries::kYes);
   Listpack text;
-  ints.PushBack("100");      // 1 byte
+  ints.PushBack("100");  // 1 byte
   EXPECT_EQ(ints.bytes(), 3u);
   ints.PushBack("1000000");  // 3 bytes
   EXPECT_EQ(ints.bytes(), 3u + 5u);
