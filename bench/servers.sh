@@ -31,12 +31,16 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Two distinct free loopback ports (both sockets are open at once, so they differ).
+# Two distinct free loopback ports (both sockets are open at once, so they differ). They are
+# closed before the ports are printed: bash does not wait for the process substitution to exit,
+# and a server binding a port Python still holds fails with "Address already in use".
 read -r tandem_port redis_port < <(python3 -c '
 import socket
 socks = [socket.socket() for _ in range(2)]
 for s in socks: s.bind(("127.0.0.1", 0))
-print(*(s.getsockname()[1] for s in socks))')
+ports = [s.getsockname()[1] for s in socks]
+for s in socks: s.close()
+print(*ports, flush=True)')
 
 # wait_for_ping NAME PORT PID: up to 30 s for PONG, failing early if the process died.
 wait_for_ping() {

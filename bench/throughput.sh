@@ -10,8 +10,15 @@ REQUESTS=${REQUESTS:-200000}
 PIPELINED_REQUESTS=${PIPELINED_REQUESTS:-1000000}
 ROUNDS=${ROUNDS:-3}
 PIPELINES=${PIPELINES:-1 16}
-# Each suite is "tests data-size".
-SUITES=("set,get,incr,mset 3" "set,get 1024")
+# Each suite is "tests data-size divisor": the suite sends REQUESTS / divisor requests (or
+# PIPELINED_REQUESTS / divisor), so that slow tests such as LRANGE_600 take seconds, not minutes.
+# SUITES, if set, replaces the list: suites separated by ";".
+if [[ -n ${SUITES:-} ]]; then
+  IFS=';' read -ra SUITES <<<"$SUITES"
+else
+  SUITES=("set,get,incr,mset 3 1" "set,get 1024 1" "lpush,rpush,lpop,rpop,sadd,hset,spop,zadd 3 1"
+    "lrange_100,lrange_600 3 4")
+fi
 # Upper bound for one redis-benchmark run, so a stuck server fails the script instead of hanging it.
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}
 
@@ -23,16 +30,19 @@ command -v redis-benchmark >/dev/null || die "redis-benchmark not found"
 results="$work/results.tsv"
 : >"$results"
 
-# bench SERVER PORT ROUND TESTS PIPELINE SIZE
+# bench SERVER PORT ROUND TESTS PIPELINE SIZE DIVISOR
 bench() {
-  local server=$1 port=$2 round=$3 tests=$4 pipeline=$5 size=$6 csv="$work/run.csv" requests
-  requests=$((pipeline > 1 ? PIPELINED_REQUESTS : REQUESTS))
+  local server=$1 port=$2 round=$3 tests=$4 pipeline=$5 size=$6 divisor=$7 csv="$work/run.csv"
+  local requests
+  requests=$(((pipeline > 1 ? PIPELINED_REQUESTS : REQUESTS) / divisor))
   timeout "$RUN_TIMEOUT" redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$requests" \
     -P "$pipeline" -d "$size" -t "$tests" --csv >"$csv" 2>"$work/run.err" ||
     { cat "$work/run.err" >&2; die "redis-benchmark failed against $server"; }
-  # CSV rows look like "SET","76628.35",... after a header row.
+  # CSV rows look like "SET","76628.35",... after a header row. The LRANGE tests first fill the
+  # list with a row "LPUSH (needed to benchmark LRANGE)", which is not one of the tests.
   local rows
-  rows=$(awk -F'","' 'NR > 1 { gsub(/^"/, "", $1); print $1 "\t" $2 }' "$csv")
+  rows=$(awk -F'","' 'NR > 1 && !/needed to benchmark/ { gsub(/^"/, "", $1); print $1 "\t" $2 }' \
+    "$csv")
   [[ $(wc -l <<<"$rows") -eq $(tr ',' '\n' <<<"$tests" | wc -l) ]] ||
     { cat "$csv" "$work/run.err" >&2; die "unexpected redis-benchmark output from $server"; }
   local test rps summary=""
@@ -46,19 +56,27 @@ bench() {
 
 for round in $(seq "$ROUNDS"); do
   for suite in "${SUITES[@]}"; do
-    read -r tests size <<<"$suite"
+    read -r tests size divisor <<<"$suite"
+    divisor=${divisor:-1}
     for pipeline in $PIPELINES; do
-      bench tandem "$tandem_port" "$round" "$tests" "$pipeline" "$size"
-      bench redis "$redis_port" "$round" "$tests" "$pipeline" "$size"
+      bench tandem "$tandem_port" "$round" "$tests" "$pipeline" "$size" "$divisor"
+      bench redis "$redis_port" "$round" "$tests" "$pipeline" "$size" "$divisor"
     done
   done
 done
 
-python3 - "$results" "$CLIENTS" "$REQUESTS" "$PIPELINED_REQUESTS" "$ROUNDS" <<'EOF'
+# Suites that send fewer requests, for the table's header.
+reduced=""
+for suite in "${SUITES[@]}"; do
+  read -r tests size divisor <<<"$suite"
+  [[ ${divisor:-1} == 1 ]] || reduced+="; $tests: 1/$divisor of that"
+done
+
+python3 - "$results" "$CLIENTS" "$REQUESTS" "$PIPELINED_REQUESTS" "$ROUNDS" "$reduced" <<'EOF'
 import statistics
 import sys
 
-path, clients, requests, pipelined_requests, rounds = sys.argv[1:]
+path, clients, requests, pipelined_requests, rounds, reduced = sys.argv[1:]
 rps = {}    # (test, pipeline, size) -> {server: [rps per round]}
 ratio = {}  # (test, pipeline, size) -> [tandem/redis per round]
 by_round = {}
@@ -70,8 +88,8 @@ for line in open(path):
 for (key, _), servers in by_round.items():
     ratio.setdefault(key, []).append(servers["tandem"] / servers["redis"])
 
-print(f"redis-benchmark -c {clients}, -n {requests} (pipelined: -n {pipelined_requests}), "
-      f"{rounds} alternating rounds, medians\n")
+print(f"redis-benchmark -c {clients}, -n {requests} (pipelined: -n {pipelined_requests}"
+      f"{reduced}), {rounds} alternating rounds, medians\n")
 print("| test | pipeline | data size (B) | tandem rps | redis rps | tandem/redis |")
 print("|---|---:|---:|---:|---:|---:|")
 for key, servers in rps.items():

@@ -14,22 +14,6 @@ constexpr int kMinFill = -5;
 // Whatever the entry limit, a node does not grow past this many bytes (Redis's safety limit).
 constexpr size_t kSafetyLimit = 8192;
 
-size_t VarintBytes(size_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-
-// Encoded size of a Listpack entry holding `len` bytes (layout in listpack.h: a length varint, the
-// bytes, and a back-length varint of the first two).
-size_t EntryBytes(size_t len) {
-  size_t body = VarintBytes(len) + len;
-  return body + VarintBytes(body);
-}
-
 size_t MaxEntries(int fill) {
   if (fill > 0) return static_cast<size_t>(fill);
   return fill == 0 ? 1 : std::numeric_limits<size_t>::max();
@@ -61,7 +45,7 @@ std::unique_ptr<Object> ListObject::Clone() const {
 
 bool ListObject::CanTake(const Node& node, size_t len) const {
   return node.entries.size() < MaxEntries(fill_) &&
-         node.entries.bytes() + EntryBytes(len) <= MaxBytes(fill_);
+         node.entries.bytes() + Listpack::EntrySize(len) <= MaxBytes(fill_);
 }
 
 bool ListObject::Oversized(const Node& node) const {
@@ -153,7 +137,9 @@ void ListObject::Prev(Position* pos) const {
   pos->offset_ = pos->node_ != nullptr ? pos->node_->entries.Last() : 0;
 }
 
-std::string_view ListObject::Get(Position pos) const { return pos.node_->entries.Get(pos.offset_); }
+std::string_view ListObject::Get(const Position& pos) const {
+  return pos.node_->entries.Get(pos.offset_, pos.text_);
+}
 
 void ListObject::Replace(Position pos, std::string_view value) {
   pos.node_->entries.Replace(pos.offset_, value);
@@ -221,8 +207,9 @@ void ListObject::SplitOversized(Node* node) {
   while (split < lp.bytes() / 2 && lp.Next(split) != lp.end()) split = lp.Next(split);
   Node* rest = NewNodeAfter(node);
   size_t moved = 0;
+  Listpack::TextBuffer buf;
   for (size_t p = split; p != lp.end(); p = lp.Next(p)) {
-    rest->entries.PushBack(lp.Get(p));
+    rest->entries.PushBack(lp.Get(p, buf));
     ++moved;
   }
   lp.Erase(split, moved);

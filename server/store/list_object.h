@@ -63,6 +63,7 @@ class ListObject final : public Object {
     Position(Node* node, size_t offset) : node_(node), offset_(offset) {}
     Node* node_ = nullptr;
     size_t offset_ = 0;
+    mutable Listpack::TextBuffer text_;  // Get's text of an integer entry
   };
 
   // The element at `index` (negative: from the tail, -1 the last); the end when out of range.
@@ -72,8 +73,9 @@ class ListObject final : public Object {
   // Moves `pos` one element towards the tail / head; it becomes the end past the last / first.
   void Next(Position* pos) const;
   void Prev(Position* pos) const;
-  // The element at `pos` (not the end). The view lives until the list changes.
-  std::string_view Get(Position pos) const;
+  // The element at `pos` (not the end). The view lives until the list changes, `pos` is moved or
+  // destroyed, or Get is called again with `pos` (integer elements are decoded into `pos`).
+  std::string_view Get(const Position& pos) const;
 
   // Replaces the element at `pos`. Invalidates every position.
   void Replace(Position pos, std::string_view value);
@@ -87,7 +89,8 @@ class ListObject final : public Object {
 
  private:
   struct Node {
-    Listpack entries;
+    // Elements that are integers (LPUSH 42) take 2-9 bytes, as in Redis's listpack.
+    Listpack entries{IntegerEntries::kYes};
     Node* prev = nullptr;
     Node* next = nullptr;
   };
