@@ -1,11 +1,13 @@
 // Hash commands: HSET and friends, counters, whole-hash reads, HRANDFIELD and HSCAN.
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "server/base/ascii_case.h"
@@ -113,7 +115,8 @@ void HIncrBy(Context& ctx) {
   if (ctx.failed) return;
   int64_t value = 0;
   if (h != nullptr) {
-    if (std::optional<std::string_view> current = h->Get(ctx.argv[2])) {
+    HashObject::TextBuffer buf;
+    if (std::optional<std::string_view> current = h->Get(ctx.argv[2], buf)) {
       auto parsed = base::ParseInt64(*current);
       if (!parsed) return ctx.Error(errors::kHashValueNotInteger);
       value = *parsed;
@@ -139,7 +142,8 @@ void HIncrByFloat(Context& ctx) {
   if (ctx.failed) return;
   long double value = 0;
   if (h != nullptr) {
-    if (std::optional<std::string_view> current = h->Get(ctx.argv[2])) {
+    HashObject::TextBuffer buf;
+    if (std::optional<std::string_view> current = h->Get(ctx.argv[2], buf)) {
       auto parsed = base::ParseLongDouble(*current);
       if (!parsed) return ctx.Error(errors::kHashValueNotFloat);
       value = *parsed;
@@ -157,8 +161,9 @@ void HIncrByFloat(Context& ctx) {
 void HGet(Context& ctx) {
   HashObject* h = LookupHash(ctx, ctx.argv[1]);
   if (ctx.failed) return;
+  HashObject::TextBuffer buf;
   std::optional<std::string_view> value;
-  if (h != nullptr) value = h->Get(ctx.argv[2]);
+  if (h != nullptr) value = h->Get(ctx.argv[2], buf);
   if (value) {
     ctx.reply().Bulk(*value);
   } else {
@@ -170,9 +175,10 @@ void HMGet(Context& ctx) {
   HashObject* h = LookupHash(ctx, ctx.argv[1]);
   if (ctx.failed) return;
   ctx.reply().ArrayHeader(ctx.argv.size() - 2);
+  HashObject::TextBuffer buf;
   for (size_t i = 2; i < ctx.argv.size(); ++i) {
     std::optional<std::string_view> value;
-    if (h != nullptr) value = h->Get(ctx.argv[i]);
+    if (h != nullptr) value = h->Get(ctx.argv[i], buf);
     if (value) {
       ctx.reply().Bulk(*value);
     } else {
@@ -196,8 +202,9 @@ void HExists(Context& ctx) {
 void HStrLen(Context& ctx) {
   HashObject* h = LookupHash(ctx, ctx.argv[1]);
   if (ctx.failed) return;
+  HashObject::TextBuffer buf;
   std::optional<std::string_view> value;
-  if (h != nullptr) value = h->Get(ctx.argv[2]);
+  if (h != nullptr) value = h->Get(ctx.argv[2], buf);
   ctx.reply().Integer(value ? static_cast<int64_t>(value->size()) : 0);
 }
 
@@ -251,7 +258,8 @@ void HRandField(Context& ctx) {
   if (ctx.argv.size() == 2) {
     HashObject* h = LookupHash(ctx, ctx.argv[1]);
     if (h != nullptr) {
-      ctx.reply().Bulk(h->Random(ctx.keyspace().rng()).first);
+      HashObject::PairBuffer buf;
+      ctx.reply().Bulk(h->Random(ctx.keyspace().rng(), buf).first);
     } else if (!ctx.failed) {
       ctx.reply().Null();
     }
@@ -277,10 +285,8 @@ void HRandField(Context& ctx) {
     h->RandomPairs(n, ctx.keyspace().rng(), RandomFieldWriter(ctx.reply(), with_values, n));
     return;
   }
-  std::vector<HashObject::Pair> pairs;
-  h->RandomDistinctPairs(static_cast<uint64_t>(*count), ctx.keyspace().rng(), &pairs);
-  RandomFieldWriter writer(ctx.reply(), with_values, pairs.size());
-  for (const HashObject::Pair& pair : pairs) writer(pair);
+  uint64_t n = std::min<uint64_t>(static_cast<uint64_t>(*count), h->size());
+  h->RandomDistinctPairs(n, ctx.keyspace().rng(), RandomFieldWriter(ctx.reply(), with_values, n));
 }
 
 // ---- HSCAN --------------------------------------------------------------------------------------
@@ -299,8 +305,9 @@ void HScan(Context& ctx) {
   auto opt = ParseScanOptionsOrReply(ctx, 3, /*allow_type=*/false);
   if (!opt) return;
 
-  // Redis counts fields and values alike against COUNT, within the bucket budget.
-  std::vector<HashObject::Pair> found;
+  // Redis counts fields and values alike against COUNT, within the bucket budget. The pairs are
+  // copied: a listpack hash's integers are decoded into a buffer the next pair reuses.
+  std::vector<std::pair<std::string, std::string>> found;
   size_t visited = 0;
   auto visit = [&](std::string_view field, std::string_view value) {
     ++visited;
@@ -312,7 +319,7 @@ void HScan(Context& ctx) {
   } while (*cursor != 0 && budget-- > 0 && static_cast<int64_t>(2 * visited) < opt->count);
 
   ReplyScanHeader(r, *cursor, 2 * found.size());
-  for (const HashObject::Pair& pair : found) {
+  for (const auto& pair : found) {
     r.Bulk(pair.first);
     r.Bulk(pair.second);
   }

@@ -99,9 +99,10 @@ bool ParseOptions(Context& ctx, bool read_only, SortOptions* opts) {
 // The value `pattern` names for `element` (see the file comment); nullopt when the key is missing
 // or of the wrong type, or the hash lacks the field. Like Redis (which reads the pattern as a C
 // string to find '*' and "->"), only the bytes before a NUL are searched. The view is valid until
-// the keyspace changes.
+// the keyspace changes or `buf` (where a hash's integer value is decoded) is reused.
 std::optional<std::string_view> LookupByPattern(Context& ctx, std::string_view pattern,
-                                                std::string_view element) {
+                                                std::string_view element,
+                                                store::HashObject::TextBuffer& buf) {
   if (!pattern.empty() && pattern[0] == '#' && (pattern.size() == 1 || pattern[1] == '\0')) {
     return element;
   }
@@ -121,7 +122,7 @@ std::optional<std::string_view> LookupByPattern(Context& ctx, std::string_view p
     return e->string_value();
   }
   if (e->type() != store::ValueType::kHash) return std::nullopt;
-  return static_cast<const store::HashObject*>(e->object())->Get(pattern.substr(arrow + 2));
+  return static_cast<const store::HashObject*>(e->object())->Get(pattern.substr(arrow + 2), buf);
 }
 
 // Reads `text` as Redis's SORT does: strtod must consume it all (an empty text reads as 0), and
@@ -164,10 +165,11 @@ int CompareItems(const SortOptions& opts, const SortItem& a, const SortItem& b) 
 // Loads the sort keys (scores or ALPHA weights) of `items`; false when one cannot be read as a
 // number.
 bool LoadSortKeys(Context& ctx, const SortOptions& opts, std::vector<SortItem>* items) {
+  store::HashObject::TextBuffer buf;
   for (SortItem& item : *items) {
     std::optional<std::string_view> key = item.value;
     if (opts.by) {
-      key = LookupByPattern(ctx, *opts.by, item.value);
+      key = LookupByPattern(ctx, *opts.by, item.value, buf);
       if (!key) continue;  // a missing weight: score 0, or first under ALPHA
     }
     if (opts.alpha) {
@@ -258,10 +260,11 @@ void StoreResult(Context& ctx, const SortOptions& opts, std::span<const SortItem
                  std::string_view dst) {
   int fill = static_cast<int>(ctx.server.config.GetInt("list-max-listpack-size"));
   auto list = std::make_unique<store::ListObject>(fill);
+  store::HashObject::TextBuffer buf;
   for (const SortItem& item : items) {
     if (opts.gets.empty()) list->Push(store::ListEnd::kTail, item.value);
     for (std::string_view get : opts.gets) {
-      list->Push(store::ListEnd::kTail, LookupByPattern(ctx, get, item.value).value_or(""));
+      list->Push(store::ListEnd::kTail, LookupByPattern(ctx, get, item.value, buf).value_or(""));
     }
   }
   size_t stored = list->size();
@@ -331,10 +334,11 @@ void SortGeneric(Context& ctx, bool read_only) {
 
   resp::ReplyBuilder& r = ctx.reply();
   r.ArrayHeader(selected.size() * std::max<size_t>(opts.gets.size(), 1));
+  store::HashObject::TextBuffer buf;
   for (const SortItem& item : selected) {
     if (opts.gets.empty()) r.Bulk(item.value);
     for (std::string_view get : opts.gets) {
-      auto value = LookupByPattern(ctx, get, item.value);
+      auto value = LookupByPattern(ctx, get, item.value, buf);
       if (value) {
         r.Bulk(*value);
       } else {

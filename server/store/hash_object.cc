@@ -24,14 +24,15 @@ HashObject::HashObject(const HashObject& other) : listpack_(other.listpack_) {
 std::unique_ptr<Object> HashObject::Clone() const { return std::make_unique<HashObject>(*this); }
 
 size_t HashObject::FindInListpack(std::string_view field) const {
+  TextBuffer buf;
   for (size_t p = listpack_.begin(); p != listpack_.end();) {
-    if (listpack_.Get(p) == field) return p;
+    if (listpack_.Get(p, buf) == field) return p;
     p = listpack_.Next(listpack_.Next(p));  // skip the value
   }
   return listpack_.end();
 }
 
-std::optional<std::string_view> HashObject::Get(std::string_view field) const {
+std::optional<std::string_view> HashObject::Get(std::string_view field, TextBuffer& buf) const {
   if (!is_listpack()) {
     bool found;
     std::string_view value = map_->Find(field, &found);
@@ -40,7 +41,12 @@ std::optional<std::string_view> HashObject::Get(std::string_view field) const {
   }
   size_t p = FindInListpack(field);
   if (p == listpack_.end()) return std::nullopt;
-  return listpack_.Get(listpack_.Next(p));
+  return listpack_.Get(listpack_.Next(p), buf);
+}
+
+bool HashObject::Contains(std::string_view field) const {
+  TextBuffer buf;
+  return Get(field, buf).has_value();
 }
 
 bool HashObject::Set(std::string_view field, std::string_view value, const HashLimits& limits) {
@@ -78,35 +84,43 @@ void HashObject::ConvertToHashtable() {
   listpack_.Clear();
 }
 
-std::vector<HashObject::Pair> HashObject::AllPairs() const {
-  std::vector<Pair> pairs;
-  pairs.reserve(size());
-  ForEach([&pairs](std::string_view f, std::string_view v) { pairs.emplace_back(f, v); });
-  return pairs;
+std::vector<size_t> HashObject::FieldPositions() const {
+  std::vector<size_t> positions;
+  positions.reserve(size());
+  for (size_t p = listpack_.begin(); p != listpack_.end(); p = listpack_.Next(listpack_.Next(p))) {
+    positions.push_back(p);
+  }
+  return positions;
 }
 
-HashObject::Pair HashObject::Random(std::mt19937_64& rng) const {
+HashObject::Pair HashObject::PairAt(size_t pos, PairBuffer& buf) const {
+  return {listpack_.Get(pos, buf.field), listpack_.Get(listpack_.Next(pos), buf.value)};
+}
+
+HashObject::Pair HashObject::Random(std::mt19937_64& rng, PairBuffer& buf) const {
   if (!is_listpack()) return map_->Random(rng);
-  size_t p = listpack_.Seek(static_cast<int64_t>(2 * (rng() % size())));
-  return {listpack_.Get(p), listpack_.Get(listpack_.Next(p))};
+  return PairAt(listpack_.Seek(static_cast<int64_t>(2 * (rng() % size()))), buf);
 }
 
-void HashObject::RandomDistinctPairs(size_t n, std::mt19937_64& rng, std::vector<Pair>* out) const {
+void HashObject::RandomDistinctMapPairs(size_t n, std::mt19937_64& rng,
+                                        std::vector<Pair>* out) const {
   size_t total = size();
   if (n >= total) {
-    ForEach([out](std::string_view f, std::string_view v) { out->emplace_back(f, v); });
+    map_->ForEach([out](std::string_view f, std::string_view v) { out->emplace_back(f, v); });
     return;
   }
-  if (is_listpack() || n * 3 > total) {
-    // A large share (or a small hash): a partial Fisher-Yates shuffle of all the pairs.
-    std::vector<Pair> all = AllPairs();
+  if (n * 3 > total) {
+    // A large share: a partial Fisher-Yates shuffle of all the pairs.
+    std::vector<Pair> all;
+    all.reserve(total);
+    map_->ForEach([&all](std::string_view f, std::string_view v) { all.emplace_back(f, v); });
     for (size_t i = 0; i < n; ++i) {
       std::swap(all[i], all[i + rng() % (total - i)]);
       out->push_back(all[i]);
     }
     return;
   }
-  // A small share of a big table: draw until n distinct fields came up.
+  // A small share: draw until n distinct fields came up.
   std::unordered_set<std::string_view> seen;
   while (seen.size() < n) {
     Pair pair = map_->Random(rng);

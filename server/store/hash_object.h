@@ -1,13 +1,16 @@
 #pragma once
 // HashObject: the value of a Redis hash, in one of Redis 7.0's two encodings:
-//   "listpack"   field, value, field, value... in one Listpack, searched linearly; used while the
+//   "listpack"   field, value, field, value... in one Listpack with integer entries (a field or
+//                value that is the canonical text of an int64 is stored as an integer, as in
+//                Redis), searched linearly; used while the
 //                hash has at most hash-max-listpack-entries fields and every field and value is at
 //                most hash-max-listpack-value bytes;
 //   "hashtable"  a StringMap, once either limit is passed. The conversion happens once: a hash
 //                never goes back to a listpack (as in Redis).
 // The limits are passed to each write (they are config values that CONFIG SET may change).
 //
-// Views returned by Get and handed to visitors stay valid until the next change to the hash.
+// Views returned by Get and Random stay valid until the next change to the hash or the reuse of
+// the buffer passed to them; views handed to visitors only during the call.
 // Owner: the keyspace Entry holding it; single-threaded.
 
 #include <cstddef>
@@ -34,6 +37,12 @@ struct HashLimits {
 class HashObject final : public Object {
  public:
   using Pair = std::pair<std::string_view, std::string_view>;
+  // Where an integer entry is decoded to text.
+  using TextBuffer = Listpack::TextBuffer;
+  struct PairBuffer {
+    TextBuffer field;
+    TextBuffer value;
+  };
 
   HashObject() = default;
   HashObject(const HashObject& other);
@@ -47,9 +56,9 @@ class HashObject final : public Object {
   size_t size() const { return is_listpack() ? listpack_.size() / 2 : map_->size(); }
   bool empty() const { return size() == 0; }
 
-  // The value of `field`; nullopt when absent.
-  std::optional<std::string_view> Get(std::string_view field) const;
-  bool Contains(std::string_view field) const { return Get(field).has_value(); }
+  // The value of `field` (decoded into `buf` when stored as an integer); nullopt when absent.
+  std::optional<std::string_view> Get(std::string_view field, TextBuffer& buf) const;
+  bool Contains(std::string_view field) const;
   // Sets `field` to `value`; returns true when the field is new. A listpack hash becomes a
   // hashtable first when `field` or `value` is longer than limits.max_listpack_value, and after
   // the write when it holds more than limits.max_listpack_entries fields. Neither view may point
@@ -64,9 +73,10 @@ class HashObject final : public Object {
   template <typename Fn>
   void ForEach(Fn&& fn) const {
     if (!is_listpack()) return map_->ForEach(fn);
+    PairBuffer buf;
     for (size_t p = listpack_.begin(); p != listpack_.end();) {
       size_t v = listpack_.Next(p);
-      fn(listpack_.Get(p), listpack_.Get(v));
+      fn(listpack_.Get(p, buf.field), listpack_.Get(v, buf.value));
       p = listpack_.Next(v);
     }
   }
@@ -81,8 +91,8 @@ class HashObject final : public Object {
     return 0;
   }
 
-  // A random pair. Requires !empty().
-  Pair Random(std::mt19937_64& rng) const;
+  // A random pair (decoded into `buf` where needed). Requires !empty().
+  Pair Random(std::mt19937_64& rng, PairBuffer& buf) const;
   // Calls fn(pair) `n` times with pairs drawn independently (repeats possible), without holding
   // them all at once. Requires !empty().
   template <typename Fn>
@@ -92,19 +102,40 @@ class HashObject final : public Object {
       return;
     }
     // Index the listpack once rather than walking it for every pick.
-    std::vector<Pair> all = AllPairs();
-    for (uint64_t i = 0; i < n; ++i) fn(all[rng() % all.size()]);
+    std::vector<size_t> all = FieldPositions();
+    PairBuffer buf;
+    for (uint64_t i = 0; i < n; ++i) fn(PairAt(all[rng() % all.size()], buf));
   }
-  // Appends min(n, size()) distinct random pairs.
-  void RandomDistinctPairs(size_t n, std::mt19937_64& rng, std::vector<Pair>* out) const;
+  // Calls fn(pair) for min(n, size()) distinct random pairs.
+  template <typename Fn>
+  void RandomDistinctPairs(size_t n, std::mt19937_64& rng, Fn&& fn) const {
+    if (!is_listpack()) {
+      std::vector<Pair> pairs;
+      RandomDistinctMapPairs(n, rng, &pairs);
+      for (const Pair& pair : pairs) fn(pair);
+      return;
+    }
+    // A partial Fisher-Yates shuffle of the field positions.
+    std::vector<size_t> all = FieldPositions();
+    PairBuffer buf;
+    for (size_t i = 0; i < n && i < all.size(); ++i) {
+      std::swap(all[i], all[i + rng() % (all.size() - i)]);
+      fn(PairAt(all[i], buf));
+    }
+  }
 
  private:
   // The listpack position of `field`'s entry; end() when absent.
   size_t FindInListpack(std::string_view field) const;
-  std::vector<Pair> AllPairs() const;
+  // The listpack positions of every field, in order.
+  std::vector<size_t> FieldPositions() const;
+  // The pair whose field is at listpack position `pos`.
+  Pair PairAt(size_t pos, PairBuffer& buf) const;
+  // Appends min(n, size()) distinct random pairs of a hashtable.
+  void RandomDistinctMapPairs(size_t n, std::mt19937_64& rng, std::vector<Pair>* out) const;
 
-  Listpack listpack_;               // the pairs while listpack-encoded; empty otherwise
-  std::unique_ptr<StringMap> map_;  // the pairs once hashtable-encoded
+  Listpack listpack_{IntegerEntries::kYes};  // the pairs while listpack-encoded; empty otherwise
+  std::unique_ptr<StringMap> map_;           // the pairs once hashtable-encoded
 };
 
 }  // namespace tandem::store

@@ -95,6 +95,33 @@ def test_listpack_keeps_insertion_order(r):
     assert r.hkeys("h") == [b"c", b"b", b"a"]
 
 
+def test_integer_fields_and_values_read_back_as_sent(r):
+    # A listpack hash stores integer texts compactly; every reply must show the bytes sent.
+    pairs = {b"1": b"9223372036854775807", b"-1": b"-9223372036854775808", b"0": b"-0",
+             b"012": b"+1", b"f": b"123456", b"g": b" 7", b"h": b"007", b"i": b"99999999999999999999"}
+    r.hset("h", mapping=pairs)
+    assert r.object("encoding", "h") == b"listpack"
+    assert r.hgetall("h") == pairs
+    assert r.hkeys("h") == list(pairs)
+    assert r.hmget("h", ["1", "-1", "0", "012", "12", "01"]) == [
+        pairs[b"1"], pairs[b"-1"], pairs[b"0"], pairs[b"012"], None, None]
+    assert r.hstrlen("h", "-1") == 20
+    assert r.hexists("h", "012") and not r.hexists("h", "12")
+    assert r.hscan("h", 0) == (0, pairs)
+    assert set(r.hrandfield("h", -30)) <= set(pairs)
+    with_values = r.execute_command("HRANDFIELD", "h", "8", "WITHVALUES")
+    assert dict(zip(with_values[0::2], with_values[1::2])) == pairs
+    assert r.hincrby("h", "f", -123457) == -1
+    assert r.hget("h", "f") == b"-1"
+    with pytest.raises(redis.ResponseError, match="hash value is not an integer"):
+        r.hincrby("h", "g", 1)
+    assert r.hincrbyfloat("h", "f", "0.5") == -0.5
+    r.rpush("l", "b", "a")
+    r.hset("w_a", "n", "2")
+    r.hset("w_b", "n", "10")
+    assert r.sort("l", by="w_*->n", get="w_*->n") == [b"2", b"10"]
+
+
 def test_wrongtype(r):
     r.set("s", "x")
     calls = [("HSET", "s", "a", "1"), ("HSETNX", "s", "a", "1"), ("HGET", "s", "a"), ("HMGET", "s", "a"),

@@ -19,12 +19,20 @@ std::map<std::string, std::string> Contents(const HashObject& h) {
   return out;
 }
 
+// The value of `field` as an owned copy (Get's view may point into a decoding buffer).
+std::optional<std::string> Get(const HashObject& h, std::string_view field) {
+  HashObject::TextBuffer buf;
+  std::optional<std::string_view> value = h.Get(field, buf);
+  if (!value) return std::nullopt;
+  return std::string(*value);
+}
+
 TEST(HashObjectTest, StartsAsAnEmptyListpack) {
   HashObject h;
   EXPECT_EQ(h.type(), ValueType::kHash);
   EXPECT_EQ(h.encoding(), "listpack");
   EXPECT_TRUE(h.empty());
-  EXPECT_FALSE(h.Get("f").has_value());
+  EXPECT_FALSE(Get(h, "f").has_value());
   EXPECT_FALSE(h.Delete("f"));
 }
 
@@ -35,8 +43,8 @@ TEST(HashObjectTest, SetReportsNewFieldsAndReplaces) {
   EXPECT_FALSE(h.Set("f", "22", limits));
   EXPECT_TRUE(h.Set("", "", limits));
   EXPECT_EQ(h.size(), 2u);
-  EXPECT_EQ(h.Get("f"), "22");
-  EXPECT_EQ(h.Get(""), "");
+  EXPECT_EQ(Get(h, "f"), "22");
+  EXPECT_EQ(Get(h, ""), "");
   EXPECT_TRUE(h.Contains(""));
 }
 
@@ -50,7 +58,7 @@ TEST(HashObjectTest, ConvertsPastTheEntryLimit) {
   h.Set("f4", "v", limits);
   EXPECT_EQ(h.encoding(), "hashtable");
   EXPECT_EQ(h.size(), 5u);
-  EXPECT_EQ(h.Get("f0"), "updated");
+  EXPECT_EQ(Get(h, "f0"), "updated");
   for (int i = 0; i < 5; ++i) EXPECT_TRUE(h.Delete("f" + std::to_string(i)));
   EXPECT_TRUE(h.empty());
   EXPECT_EQ(h.encoding(), "hashtable");  // never back
@@ -63,7 +71,7 @@ TEST(HashObjectTest, ConvertsOnALongFieldOrValue) {
   EXPECT_EQ(a.encoding(), "listpack");
   a.Set("abc", "wxyz", limits);
   EXPECT_EQ(a.encoding(), "hashtable");
-  EXPECT_EQ(a.Get("abc"), "wxyz");
+  EXPECT_EQ(Get(a, "abc"), "wxyz");
   b.Set("abcd", "", limits);
   EXPECT_EQ(b.encoding(), "hashtable");
 }
@@ -72,7 +80,7 @@ TEST(HashObjectTest, ZeroEntryLimitMeansHashtableFromTheFirstField) {
   HashObject h;
   h.Set("f", "v", HashLimits{0, 64});
   EXPECT_EQ(h.encoding(), "hashtable");
-  EXPECT_EQ(h.Get("f"), "v");
+  EXPECT_EQ(Get(h, "f"), "v");
 }
 
 TEST(HashObjectTest, CloneIsDeep) {
@@ -86,8 +94,8 @@ TEST(HashObjectTest, CloneIsDeep) {
     EXPECT_EQ(c->encoding(), h.encoding());
     c->Set("a", "changed", limits);
     c->Delete("b");
-    EXPECT_EQ(h.Get("a"), "1");
-    EXPECT_EQ(h.Get("b"), "2");
+    EXPECT_EQ(Get(h, "a"), "1");
+    EXPECT_EQ(Get(h, "b"), "2");
     EXPECT_EQ(c->size(), 1u);
   }
 }
@@ -101,12 +109,15 @@ TEST(HashObjectTest, RandomizedAgainstStdMap) {
     std::map<std::string, std::string> model;
     bool converted = false;
     for (int op = 0; op < 400; ++op) {
-      std::string field = "f" + std::to_string(rng() % 60);
+      std::string field = (rng() % 2 ? "f" : "") + std::to_string(rng() % 60);
       if (rng() % 8 == 0) field += std::string(rng() % 16, 'x');
       switch (rng() % 4) {
         case 0:
         case 1: {
+          // Text, or integers (some stored as integer entries, some not canonical).
           std::string value(rng() % 14, static_cast<char>('a' + rng() % 26));
+          if (rng() % 3 == 0) value = std::to_string(static_cast<int64_t>(rng()) >> (rng() % 64));
+          if (rng() % 8 == 0) value = "0" + value;
           bool was_listpack = h.is_listpack();
           EXPECT_EQ(h.Set(field, value, limits), model.count(field) == 0);
           model[field] = value;
@@ -124,7 +135,7 @@ TEST(HashObjectTest, RandomizedAgainstStdMap) {
           break;
         default: {
           auto it = model.find(field);
-          std::optional<std::string_view> got = h.Get(field);
+          std::optional<std::string> got = Get(h, field);
           ASSERT_EQ(got.has_value(), it != model.end());
           if (got) {
             EXPECT_EQ(*got, it->second);
@@ -187,7 +198,8 @@ TEST(HashObjectTest, RandomPicksComeFromTheHash) {
     }
     std::set<std::string> single_seen;
     for (int i = 0; i < 400; ++i) {
-      auto [f, v] = h.Random(rng);
+      HashObject::PairBuffer buf;
+      auto [f, v] = h.Random(rng, buf);
       ASSERT_EQ(model.at(std::string(f)), v);
       single_seen.emplace(f);
     }
@@ -201,10 +213,11 @@ TEST(HashObjectTest, RandomPicksComeFromTheHash) {
     EXPECT_EQ(calls, 50u);
 
     for (size_t n : {size_t{0}, size_t{3}, size_t{10}, size_t{19}, size_t{20}, size_t{100}}) {
-      std::vector<HashObject::Pair> pairs;
-      h.RandomDistinctPairs(n, rng, &pairs);
+      std::vector<std::pair<std::string, std::string>> pairs;
+      h.RandomDistinctPairs(
+          n, rng, [&pairs](const HashObject::Pair& p) { pairs.emplace_back(p.first, p.second); });
       EXPECT_EQ(pairs.size(), std::min<size_t>(n, 20));
-      std::set<std::string_view> fields;
+      std::set<std::string> fields;
       for (auto& [f, v] : pairs) {
         EXPECT_EQ(model.at(std::string(f)), v);
         fields.insert(f);
@@ -212,6 +225,44 @@ TEST(HashObjectTest, RandomPicksComeFromTheHash) {
       EXPECT_EQ(fields.size(), pairs.size()) << "repeated field for n=" << n;
     }
   }
+}
+
+TEST(HashObjectTest, IntegerFieldsAndValuesReadBackAsTheirText) {
+  HashLimits limits;
+  HashObject h;
+  const std::vector<std::pair<std::string, std::string>> pairs = {{"1", "9223372036854775807"},
+                                                                  {"-1", "-9223372036854775808"},
+                                                                  {"0", "-0"},
+                                                                  {"012", "+1"},
+                                                                  {"f", "123456"},
+                                                                  {"g", " 7"},
+                                                                  {"h", "1e3"},
+                                                                  {"i", "99999999999999999999"}};
+  for (const auto& [f, v] : pairs) EXPECT_TRUE(h.Set(f, v, limits));
+  EXPECT_TRUE(h.is_listpack());
+  for (const auto& [f, v] : pairs) EXPECT_EQ(Get(h, f), v) << f;
+  EXPECT_FALSE(Get(h, "01").has_value());
+  EXPECT_FALSE(Get(h, "-01").has_value());
+  EXPECT_TRUE(h.Contains("-1"));
+  EXPECT_EQ(Contents(h), (std::map<std::string, std::string>(pairs.begin(), pairs.end())));
+  EXPECT_EQ(Contents(*static_cast<HashObject*>(h.Clone().get())), Contents(h));
+  h.ConvertToHashtable();
+  for (const auto& [f, v] : pairs) EXPECT_EQ(Get(h, f), v) << f;
+}
+
+TEST(HashObjectTest, ListpackPairsDecodeIntoTheirOwnBuffers) {
+  HashLimits limits;
+  HashObject h;
+  h.Set("10", "20", limits);
+  std::mt19937_64 rng(5);
+  HashObject::PairBuffer buf;
+  auto [f, v] = h.Random(rng, buf);
+  EXPECT_EQ(f, "10");
+  EXPECT_EQ(v, "20");
+  h.RandomPairs(3, rng, [](const HashObject::Pair& p) {
+    EXPECT_EQ(p.first, "10");
+    EXPECT_EQ(p.second, "20");
+  });
 }
 
 }  // namespace
