@@ -2,21 +2,16 @@
 
 #include <algorithm>
 
-namespace tandem::commands {
+#include "server/commands/db_key.h"
 
-std::string BlockingRegistry::KeyId(int db, std::string_view key) {
-  std::string id = std::to_string(db);
-  id += ':';
-  id += key;
-  return id;
-}
+namespace tandem::commands {
 
 void BlockingRegistry::Block(Client& client, int db, std::span<const std::string_view> keys,
                              int64_t deadline_ms, std::span<const std::string_view> argv) {
   if (IsBlocked(client)) return;
   Waiter w{db, {}, deadline_ms, {argv.begin(), argv.end()}};
   for (std::string_view key : keys) {
-    std::string id = KeyId(db, key);
+    std::string id = DbKeyId(db, key);
     std::deque<Client*>& queue = by_key_[id];
     if (std::find(queue.begin(), queue.end(), &client) != queue.end()) continue;  // key repeated
     queue.push_back(&client);
@@ -28,7 +23,7 @@ void BlockingRegistry::Block(Client& client, int db, std::span<const std::string
 
 void BlockingRegistry::KeyTouched(int db, std::string_view key) {
   if (by_key_.empty()) return;
-  std::string id = KeyId(db, key);
+  std::string id = DbKeyId(db, key);
   if (by_key_.count(id) == 0) return;
   if (std::find(ready_.begin(), ready_.end(), id) == ready_.end()) ready_.push_back(std::move(id));
 }
@@ -82,7 +77,7 @@ void BlockingRegistry::Forget(Client& client) {
   auto w = waiters_.find(&client);
   if (w == waiters_.end()) return;
   for (const std::string& key : w->second.keys) {
-    std::string id = KeyId(w->second.db, key);
+    std::string id = DbKeyId(w->second.db, key);
     auto it = by_key_.find(id);
     if (it == by_key_.end()) continue;
     std::erase(it->second, &client);

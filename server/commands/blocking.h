@@ -34,12 +34,13 @@ class BlockingRegistry {
   // copy of its command. A client already blocked (a re-run) keeps its place and deadline.
   void Block(Client& client, int db, std::span<const std::string_view> keys, int64_t deadline_ms,
              std::span<const std::string_view> argv);
-  bool IsBlocked(const Client& client) const { return waiters_.count(&client) != 0; }
+  bool IsBlocked(const Client& client) const { return client.blocked; }
   // Queues (db, key) as ready when clients wait on it; cheap when none do.
   void KeyTouched(int db, std::string_view key);
   // Re-runs the commands of clients waiting on ready keys, FIFO per key, until no key is ready.
   // A served client's transport is flushed and told to move past its request.
   void ServeReadyKeys(const Rerun& rerun);
+  bool has_ready_keys() const { return !ready_.empty(); }
   // Sends the timeout reply to every client whose deadline is at or before now_ms.
   void ExpireTimeouts(int64_t now_ms);
   // Forgets `client` (disconnect). No reply is sent.
@@ -58,13 +59,12 @@ class BlockingRegistry {
     int64_t deadline_ms;
     std::vector<std::string> argv;
   };
-  static std::string KeyId(int db, std::string_view key);
   void Forget(Client& client);
   void Release(Client& client);
 
   std::unordered_map<const Client*, Waiter> waiters_;
-  std::unordered_map<std::string, std::deque<Client*>> by_key_;  // KeyId -> clients, FIFO
-  std::vector<std::string> ready_;                               // KeyIds, in signal order
+  std::unordered_map<std::string, std::deque<Client*>> by_key_;  // DbKeyId -> clients, FIFO
+  std::vector<std::string> ready_;                               // DbKeyIds, in signal order
   bool serving_ = false;
 };
 

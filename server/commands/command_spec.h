@@ -98,4 +98,10 @@ uint64_t EffectiveAclCategories(const CommandSpec& spec);
 // The argv indexes of the keys of this call (empty when none).
 std::vector<int> KeyPositions(const CommandSpec& spec, std::span<const std::string_view> argv);
 
+// For key finders of "numkeys key..." commands (ZUNION, SINTERCARD, ZMPOP...): appends the indexes
+// of the keys that follow the count at argv[numkeys_index], clipped to the arguments present;
+// none when the count is not a positive integer.
+void AppendNumkeysKeys(std::span<const std::string_view> argv, size_t numkeys_index,
+                       std::vector<int>* keys);
+
 }  // namespace tandem::commands

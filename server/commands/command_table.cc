@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "server/base/ascii_case.h"
+#include "server/base/number_parse.h"
 
 namespace tandem::commands {
 namespace {
@@ -93,6 +94,17 @@ std::vector<int> KeyPositions(const CommandSpec& spec, std::span<const std::stri
   for (int i = spec.first_key; i <= last && i < argc; i += std::max(1, spec.step))
     keys.push_back(i);
   return keys;
+}
+
+void AppendNumkeysKeys(std::span<const std::string_view> argv, size_t numkeys_index,
+                       std::vector<int>* keys) {
+  if (numkeys_index >= argv.size()) return;
+  auto n = base::ParseInt64(argv[numkeys_index]);
+  if (!n || *n < 1) return;
+  for (size_t i = numkeys_index + 1;
+       i < argv.size() && i <= numkeys_index + static_cast<size_t>(*n); ++i) {
+    keys->push_back(static_cast<int>(i));
+  }
 }
 
 }  // namespace tandem::commands

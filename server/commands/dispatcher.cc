@@ -188,6 +188,7 @@ DispatchResult Dispatcher::Call(Client& client, const CommandSpec& spec,
 }
 
 void Dispatcher::ServeBlockedClients() {
+  if (!server_.blocking.has_ready_keys()) return;  // the common case: nothing to wake
   server_.blocking.ServeReadyKeys([this](Client& client, std::span<const std::string_view> argv) {
     const CommandSpec* spec = server_.commands.Find(argv[0]);
     return Call(client, *spec, argv, server_.clock.NowMs()) == DispatchResult::kDone;

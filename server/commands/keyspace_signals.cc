@@ -14,9 +14,8 @@ void ServerState::NotifyKeyspaceEvent(int event_class, std::string_view event, s
   namespace ke = config::keyspace_event;
   int flags = notify_keyspace_events;
   if ((flags & event_class) == 0) return;
-  std::string prefix = "__keyspace@" + std::to_string(db) + "__:";
   if (flags & ke::kKeyspace) {
-    std::string channel = prefix;
+    std::string channel = "__keyspace@" + std::to_string(db) + "__:";
     channel += key;
     pubsub.Publish(channel, event);
   }

@@ -392,11 +392,7 @@ void SInterCard(Context& ctx) {
 
 // SINTERCARD's keys: argv[2 .. 2 + numkeys), clipped to the arguments present.
 void SInterCardKeys(std::span<const std::string_view> argv, std::vector<int>* keys) {
-  if (argv.size() < 2) return;
-  auto numkeys = base::ParseInt64(argv[1]);
-  if (!numkeys || *numkeys < 1) return;
-  int64_t end = std::min<int64_t>(2 + *numkeys, static_cast<int64_t>(argv.size()));
-  for (int64_t i = 2; i < end; ++i) keys->push_back(static_cast<int>(i));
+  AppendNumkeysKeys(argv, 1, keys);
 }
 
 void CombineCommand(Context& ctx, SetOp op) {

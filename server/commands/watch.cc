@@ -2,14 +2,9 @@
 
 #include <algorithm>
 
-namespace tandem::commands {
+#include "server/commands/db_key.h"
 
-std::string WatchRegistry::KeyId(int db, std::string_view key) {
-  std::string id = std::to_string(db);
-  id += ':';
-  id += key;
-  return id;
-}
+namespace tandem::commands {
 
 void WatchRegistry::Watch(Client& client, int db, std::string_view key, bool live_now) {
   ClientWatches& cw = clients_[&client];
@@ -17,12 +12,12 @@ void WatchRegistry::Watch(Client& client, int db, std::string_view key, bool liv
     if (w.db == db && w.key == key) return;
   }
   cw.keys.push_back({db, std::string(key), live_now});
-  by_key_[KeyId(db, key)].push_back(&client);
+  by_key_[DbKeyId(db, key)].push_back(&client);
 }
 
 void WatchRegistry::Touched(int db, std::string_view key, bool removed) {
   if (by_key_.empty()) return;
-  auto it = by_key_.find(KeyId(db, key));
+  auto it = by_key_.find(DbKeyId(db, key));
   if (it == by_key_.end()) return;
   for (Client* client : it->second) {
     ClientWatches& cw = clients_[client];
@@ -45,7 +40,7 @@ void WatchRegistry::UnwatchAll(Client& client) {
   auto it = clients_.find(&client);
   if (it == clients_.end()) return;
   for (const Watched& w : it->second.keys) {
-    auto k = by_key_.find(KeyId(w.db, w.key));
+    auto k = by_key_.find(DbKeyId(w.db, w.key));
     if (k == by_key_.end()) continue;
     std::erase(k->second, &client);
     if (k->second.empty()) by_key_.erase(k);

@@ -63,7 +63,6 @@ class WatchRegistry {
     std::vector<Watched> keys;
     bool broken = false;
   };
-  static std::string KeyId(int db, std::string_view key);
 
   std::unordered_map<const Client*, ClientWatches> clients_;
   std::unordered_map<std::string, std::vector<Client*>> by_key_;

@@ -342,31 +342,17 @@ void ZScan(Context& ctx) {
 // --- key positions
 // --------------------------------------------------------------------------------
 
-namespace {
-
-// "numkeys key..." starting at argv[index]; keys beyond argv are ignored.
-void NumkeysKeys(std::span<const std::string_view> argv, size_t index, std::vector<int>* keys) {
-  if (index >= argv.size()) return;
-  auto n = base::ParseInt64(argv[index]);
-  if (!n || *n < 1) return;
-  for (size_t i = index + 1; i < argv.size() && i <= index + static_cast<size_t>(*n); ++i) {
-    keys->push_back(static_cast<int>(i));
-  }
-}
-
-}  // namespace
-
 void KeysAfterNumkeys(std::span<const std::string_view> argv, std::vector<int>* keys) {
-  NumkeysKeys(argv, 1, keys);
+  AppendNumkeysKeys(argv, 1, keys);
 }
 
 void KeysAfterTimeoutAndNumkeys(std::span<const std::string_view> argv, std::vector<int>* keys) {
-  NumkeysKeys(argv, 2, keys);
+  AppendNumkeysKeys(argv, 2, keys);
 }
 
 void DestinationAndKeys(std::span<const std::string_view> argv, std::vector<int>* keys) {
   if (argv.size() > 1) keys->push_back(1);
-  NumkeysKeys(argv, 2, keys);
+  AppendNumkeysKeys(argv, 2, keys);
 }
 
 }  // namespace tandem::commands::zset

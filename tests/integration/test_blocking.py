@@ -8,11 +8,6 @@ import redis
 from support.resp_socket import RawConnection, RespError
 
 
-def cmd(conn, *args):
-    conn.send_command(*args)
-    return conn.read_reply()
-
-
 def client(server):
     return redis.Redis(host="127.0.0.1", port=server.port, socket_timeout=10)
 
@@ -42,8 +37,8 @@ def test_fractional_timeout_returns_nil(r):
 
 
 def test_timeout_errors(raw):
-    assert str(cmd(raw, "BLPOP", "k", "abc")) == "ERR timeout is not a float or out of range"
-    assert str(cmd(raw, "BLPOP", "k", "-1")) == "ERR timeout is negative"
+    assert str(raw.call("BLPOP", "k", "abc")) == "ERR timeout is not a float or out of range"
+    assert str(raw.call("BLPOP", "k", "-1")) == "ERR timeout is negative"
 
 
 def test_push_wakes_a_blocked_client(r, shared_server):
@@ -141,11 +136,11 @@ def test_wrong_type_while_blocked_keeps_waiting(r, shared_server):
 
 
 def test_blocking_commands_never_block_inside_multi(raw):
-    cmd(raw, "MULTI")
-    cmd(raw, "BLPOP", "q", "0")
-    cmd(raw, "BLMOVE", "q", "d", "LEFT", "LEFT", "0")
-    cmd(raw, "BZPOPMIN", "z", "0")
-    assert cmd(raw, "EXEC") == [None, None, None]
+    raw.call("MULTI")
+    raw.call("BLPOP", "q", "0")
+    raw.call("BLMOVE", "q", "d", "LEFT", "LEFT", "0")
+    raw.call("BZPOPMIN", "z", "0")
+    assert raw.call("EXEC") == [None, None, None]
 
 
 def test_disconnect_while_blocked_cleans_up(r, shared_server):
@@ -160,8 +155,8 @@ def test_disconnect_while_blocked_cleans_up(r, shared_server):
 
 def test_client_unblock(r, shared_server):
     with RawConnection(shared_server.port) as c:
-        cmd(c, "CLIENT", "SETNAME", "waiter")
-        cid = cmd(c, "CLIENT", "ID")
+        c.call("CLIENT", "SETNAME", "waiter")
+        cid = c.call("CLIENT", "ID")
         c.send_command("BLPOP", "q", "0")
         wait_blocked(r, 1)
         assert r.client_unblock(cid) == 1
@@ -177,7 +172,7 @@ def test_client_unblock(r, shared_server):
 
 def test_resp3_timeout_is_null(shared_server):
     with RawConnection(shared_server.port) as c:
-        cmd(c, "HELLO", "3")
+        c.call("HELLO", "3")
         c.send_command("BLPOP", "q", "0.05")
         assert c.read_frame() == b"_\r\n"
         c.send_command("BLMOVE", "q", "d", "LEFT", "LEFT", "0.05")

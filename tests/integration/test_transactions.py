@@ -8,140 +8,135 @@ import redis
 from support.resp_socket import RawConnection, RespError
 
 
-def cmd(conn, *args):
-    conn.send_command(*args)
-    return conn.read_reply()
-
-
 def test_multi_exec_runs_queued_commands_in_order(raw):
-    assert cmd(raw, "MULTI") == b"OK"
-    assert cmd(raw, "SET", "k", "1") == b"QUEUED"
-    assert cmd(raw, "INCR", "k") == b"QUEUED"
-    assert cmd(raw, "GET", "k") == b"QUEUED"
-    assert cmd(raw, "EXEC") == [b"OK", 2, b"2"]
+    assert raw.call("MULTI") == b"OK"
+    assert raw.call("SET", "k", "1") == b"QUEUED"
+    assert raw.call("INCR", "k") == b"QUEUED"
+    assert raw.call("GET", "k") == b"QUEUED"
+    assert raw.call("EXEC") == [b"OK", 2, b"2"]
 
 
 def test_runtime_errors_are_returned_inside_exec(raw):
-    cmd(raw, "SET", "s", "text")
-    cmd(raw, "MULTI")
-    cmd(raw, "INCR", "s")
-    cmd(raw, "SET", "t", "1")
-    reply = cmd(raw, "EXEC")
+    raw.call("SET", "s", "text")
+    raw.call("MULTI")
+    raw.call("INCR", "s")
+    raw.call("SET", "t", "1")
+    reply = raw.call("EXEC")
     assert isinstance(reply[0], RespError) and str(reply[0]).startswith("ERR value is not an integer")
     assert reply[1] == b"OK"
 
 
 def test_queueing_error_aborts_the_transaction(r, raw):
-    cmd(raw, "MULTI")
-    cmd(raw, "SET", "a", "1")
-    err = cmd(raw, "NOSUCHCOMMAND")
+    raw.call("MULTI")
+    raw.call("SET", "a", "1")
+    err = raw.call("NOSUCHCOMMAND")
     assert isinstance(err, Exception)
-    err = cmd(raw, "GET")
+    err = raw.call("GET")
     assert str(err) == "ERR wrong number of arguments for 'get' command"
-    reply = cmd(raw, "EXEC")
+    reply = raw.call("EXEC")
     assert str(reply) == "EXECABORT Transaction discarded because of previous errors."
     assert r.get("a") is None
 
 
 def test_errors_outside_multi(raw):
-    assert str(cmd(raw, "EXEC")) == "ERR EXEC without MULTI"
-    assert str(cmd(raw, "DISCARD")) == "ERR DISCARD without MULTI"
-    cmd(raw, "MULTI")
-    assert str(cmd(raw, "MULTI")) == "ERR MULTI calls can not be nested"
-    assert str(cmd(raw, "WATCH", "k")) == "ERR WATCH inside MULTI is not allowed"
+    assert str(raw.call("EXEC")) == "ERR EXEC without MULTI"
+    assert str(raw.call("DISCARD")) == "ERR DISCARD without MULTI"
+    raw.call("MULTI")
+    assert str(raw.call("MULTI")) == "ERR MULTI calls can not be nested"
+    assert str(raw.call("WATCH", "k")) == "ERR WATCH inside MULTI is not allowed"
     # Neither error aborts the transaction.
-    cmd(raw, "SET", "k", "v")
-    assert cmd(raw, "EXEC") == [b"OK"]
+    raw.call("SET", "k", "v")
+    assert raw.call("EXEC") == [b"OK"]
 
 
 def test_discard_drops_the_queue(r, raw):
-    cmd(raw, "MULTI")
-    cmd(raw, "SET", "k", "v")
-    assert cmd(raw, "DISCARD") == b"OK"
+    raw.call("MULTI")
+    raw.call("SET", "k", "v")
+    assert raw.call("DISCARD") == b"OK"
     assert r.get("k") is None
-    assert cmd(raw, "PING") == b"PONG"
+    assert raw.call("PING") == b"PONG"
 
 
 def test_watch_broken_by_another_client(r, shared_server):
     r.set("balance", 10)
     with RawConnection(shared_server.port) as c:
-        assert cmd(c, "WATCH", "balance") == b"OK"
+        assert c.call("WATCH", "balance") == b"OK"
         r.incr("balance")
-        cmd(c, "MULTI")
-        cmd(c, "SET", "balance", "0")
-        assert cmd(c, "EXEC") is None
+        c.call("MULTI")
+        c.call("SET", "balance", "0")
+        assert c.call("EXEC") is None
     assert r.get("balance") == b"11"
 
 
 def test_watch_survives_when_nothing_changed(r, raw):
     r.set("k", "1")
-    cmd(raw, "WATCH", "k")
+    raw.call("WATCH", "k")
     r.get("k")
-    cmd(raw, "MULTI")
-    cmd(raw, "INCR", "k")
-    assert cmd(raw, "EXEC") == [2]
+    raw.call("MULTI")
+    raw.call("INCR", "k")
+    assert raw.call("EXEC") == [2]
 
 
 def test_watch_broken_by_own_write_before_multi(raw):
-    cmd(raw, "WATCH", "k")
-    cmd(raw, "SET", "k", "mine")
-    cmd(raw, "MULTI")
-    cmd(raw, "GET", "k")
-    assert cmd(raw, "EXEC") is None
+    raw.call("WATCH", "k")
+    raw.call("SET", "k", "mine")
+    raw.call("MULTI")
+    raw.call("GET", "k")
+    assert raw.call("EXEC") is None
 
 
 def test_unwatch_and_exec_clear_watches(r, raw):
-    cmd(raw, "WATCH", "k")
-    assert cmd(raw, "UNWATCH") == b"OK"
+    raw.call("WATCH", "k")
+    assert raw.call("UNWATCH") == b"OK"
     r.set("k", "x")
-    cmd(raw, "MULTI")
-    cmd(raw, "GET", "k")
-    assert cmd(raw, "EXEC") == [b"x"]
-    cmd(raw, "WATCH", "k")
-    cmd(raw, "MULTI")
-    cmd(raw, "GET", "k")
-    cmd(raw, "EXEC")
+    raw.call("MULTI")
+    raw.call("GET", "k")
+    assert raw.call("EXEC") == [b"x"]
+    raw.call("WATCH", "k")
+    raw.call("MULTI")
+    raw.call("GET", "k")
+    raw.call("EXEC")
     r.set("k", "y")  # after EXEC the watch is gone
-    cmd(raw, "MULTI")
-    cmd(raw, "GET", "k")
-    assert cmd(raw, "EXEC") == [b"y"]
+    raw.call("MULTI")
+    raw.call("GET", "k")
+    assert raw.call("EXEC") == [b"y"]
 
 
 def test_watch_broken_by_expiry(r, raw):
     r.set("k", "v", px=50)
-    cmd(raw, "WATCH", "k")
+    raw.call("WATCH", "k")
     time.sleep(0.15)
-    cmd(raw, "MULTI")
-    cmd(raw, "SET", "other", "1")
-    assert cmd(raw, "EXEC") is None
+    raw.call("MULTI")
+    raw.call("SET", "other", "1")
+    assert raw.call("EXEC") is None
 
 
 def test_watch_broken_by_flushdb_when_key_exists(r, raw):
     r.set("k", "v")
-    cmd(raw, "WATCH", "k")
+    raw.call("WATCH", "k")
     r.flushdb()
-    cmd(raw, "MULTI")
-    cmd(raw, "PING")
-    assert cmd(raw, "EXEC") is None
+    raw.call("MULTI")
+    raw.call("PING")
+    assert raw.call("EXEC") is None
 
 
 def test_watch_on_missing_key_survives_flushdb(r, raw):
-    cmd(raw, "WATCH", "missing")
+    raw.call("WATCH", "missing")
     r.flushdb()
-    cmd(raw, "MULTI")
-    cmd(raw, "PING")
-    assert cmd(raw, "EXEC") == [b"PONG"]
+    raw.call("MULTI")
+    raw.call("PING")
+    assert raw.call("EXEC") == [b"PONG"]
 
 
 def test_watch_broken_by_delete_and_by_expire_command(r, shared_server):
     for breaker in (lambda: r.delete("k"), lambda: r.expire("k", 100), lambda: r.rename("k", "k2")):
         r.set("k", "v")
         with RawConnection(shared_server.port) as c:
-            cmd(c, "WATCH", "k")
+            c.call("WATCH", "k")
             breaker()
-            cmd(c, "MULTI")
-            cmd(c, "PING")
-            assert cmd(c, "EXEC") is None
+            c.call("MULTI")
+            c.call("PING")
+            assert c.call("EXEC") is None
 
 
 def test_redis_py_transaction_retries_on_watch_error(r, shared_server):
@@ -196,19 +191,19 @@ def test_concurrent_watch_increments_lose_nothing(r, shared_server):
 def test_exec_is_atomic_for_other_clients(r, shared_server):
     """Another client's commands never land between a transaction's commands."""
     with RawConnection(shared_server.port) as c:
-        cmd(c, "MULTI")
+        c.call("MULTI")
         for _ in range(50):
-            cmd(c, "RPUSH", "log", "tx")
+            c.call("RPUSH", "log", "tx")
         r.rpush("log", "outside")
-        cmd(c, "EXEC")
+        c.call("EXEC")
     entries = r.lrange("log", 0, -1)
     first = entries.index(b"tx")
     assert entries[first:first + 50] == [b"tx"] * 50
 
 
 def test_reset_leaves_multi(r, raw):
-    cmd(raw, "MULTI")
-    cmd(raw, "SET", "k", "v")
-    assert cmd(raw, b"RESET") == b"RESET"
-    assert str(cmd(raw, "EXEC")) == "ERR EXEC without MULTI"
+    raw.call("MULTI")
+    raw.call("SET", "k", "v")
+    assert raw.call(b"RESET") == b"RESET"
+    assert str(raw.call("EXEC")) == "ERR EXEC without MULTI"
     assert r.get("k") is None
