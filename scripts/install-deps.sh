@@ -10,6 +10,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev googletest
   clang libclang-rt-14-dev
+  liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
   redis-tools redis-server
   python3 python3-redis python3-pytest python3-celery
   valgrind

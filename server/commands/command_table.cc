@@ -40,6 +40,10 @@ CommandTable::CommandTable() {
   RegisterSortCommands(*this);
   RegisterPubsubCommands(*this);
   RegisterTransactionCommands(*this);
+  RegisterScriptingCommands(*this);
+  RegisterFunctionCommands(*this);
+  RegisterStreamCommands(*this);
+  RegisterStreamGroupCommands(*this);
 }
 
 void CommandTable::AssignIds(CommandSpec& spec, std::string_view parent) {

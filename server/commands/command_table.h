@@ -64,5 +64,9 @@ void RegisterGeoCommands(CommandTable& table);
 void RegisterSortCommands(CommandTable& table);
 void RegisterPubsubCommands(CommandTable& table);
 void RegisterTransactionCommands(CommandTable& table);
+void RegisterScriptingCommands(CommandTable& table);
+void RegisterFunctionCommands(CommandTable& table);
+void RegisterStreamCommands(CommandTable& table);
+void RegisterStreamGroupCommands(CommandTable& table);
 
 }  // namespace tandem::commands

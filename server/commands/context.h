@@ -61,7 +61,12 @@ class Context {
   // Makes the client wait on `keys` until `deadline_ms` (0: forever); see blocking.h. The handler
   // returns without a reply; its command runs again when a key is written.
   void Block(std::span<const std::string_view> keys, int64_t deadline_ms) {
-    server.blocking.Block(client, client.db, keys, deadline_ms, argv);
+    Block(keys, deadline_ms, argv);
+  }
+  // As above, but the command re-run later is `rerun` (XREAD with `$` rewritten to the last ID).
+  void Block(std::span<const std::string_view> keys, int64_t deadline_ms,
+             std::span<const std::string_view> rerun) {
+    server.blocking.Block(client, client.db, keys, deadline_ms, rerun);
     blocked = true;
   }
   bool blocked = false;  // Block was called

@@ -73,6 +73,23 @@ class ServerControl {
   virtual ~ServerControl() = default;
   // Stops the server after the current command (SHUTDOWN).
   virtual void RequestShutdown() = 0;
+  // Serves other clients' pending events once, without blocking: called by a script or function
+  // that runs past busy-reply-threshold, so that they get BUSY and may send SCRIPT KILL. Commands
+  // must not change the keyspace from inside it (the dispatcher refuses all but allow-busy ones).
+  virtual void ProcessEventsWhileBusy() {}
+};
+
+// The script or function running now. Flow: idle -> (EVAL/FCALL) running -> (past
+// busy-reply-threshold) busy: other clients get BUSY -> (returns, or SCRIPT/FUNCTION KILL while
+// it has not written) idle.
+struct RunningScript {
+  bool running = false;         // a script or function is executing
+  bool busy = false;            // it passed busy-reply-threshold
+  bool is_function = false;     // FCALL (FUNCTION KILL stops it) rather than EVAL (SCRIPT KILL)
+  bool wrote = false;           // it ran a write command: it cannot be killed
+  bool kill_requested = false;  // SCRIPT/FUNCTION KILL asked it to stop
+  int64_t start_ms = 0;
+  const Client* caller = nullptr;
 };
 
 // Runs one of EXEC's queued commands with the dispatcher's checks and statistics (implemented by
@@ -125,6 +142,8 @@ class ServerState {
 
   // DEBUG SET-ACTIVE-EXPIRE: when false the cron skips the active expiry cycle.
   bool active_expire_enabled = true;
+
+  RunningScript script;
 
   PauseMode pause_mode = PauseMode::kOff;
   int64_t pause_end_ms = 0;

@@ -1,0 +1,1 @@
+#include "server/scripting/lua_engine.h"
