@@ -107,7 +107,15 @@ PendingSummary ConsumerGroup::Summary() const {
 AutoClaimResult ConsumerGroup::AutoClaim(StreamId start, size_t count, uint64_t min_idle_ms,
                                          uint64_t now_ms, StreamConsumer* consumer, bool just_id,
                                          const std::function<bool(StreamId)>& exists) {
+  return AutoClaim(start, count, min_idle_ms, now_ms, consumer->name, just_id, exists);
+}
+
+AutoClaimResult ConsumerGroup::AutoClaim(StreamId start, size_t count, uint64_t min_idle_ms,
+                                         uint64_t now_ms, std::string_view consumer_name,
+                                         bool just_id,
+                                         const std::function<bool(StreamId)>& exists) {
   AutoClaimResult result;
+  StreamConsumer* consumer = nullptr;  // looked up or created at the first claim
   size_t attempts = count > std::numeric_limits<size_t>::max() / 10
                         ? std::numeric_limits<size_t>::max()
                         : count * 10;
@@ -129,6 +137,7 @@ AutoClaimResult ConsumerGroup::AutoClaim(StreamId start, size_t count, uint64_t 
       ++it;
       continue;
     }
+    if (consumer == nullptr) consumer = CreateConsumer(consumer_name, now_ms).first;
     if (entry.consumer != consumer) {
       entry.consumer->pending.erase(id);
       entry.consumer = consumer;
