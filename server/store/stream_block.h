@@ -13,7 +13,7 @@
 // bytes; an odd h is an integer in the header itself (zigzag(v) = h >> 1), used for the canonical
 // text of an int64 in (-2^62, 2^62) ("23" costs 1 byte, as in a Redis listpack it costs 2).
 // A deleted entry keeps its bytes with kDeleted set in its flags (Redis's tombstone) until the
-// whole block goes. `XADD s * f v` costs 6 bytes per entry (Redis's listpack: 11).
+// whole block goes. `XADD s * f v` costs 5 bytes per entry (in a Redis listpack: 11).
 //
 // Owner: the Stream holding it; server thread only.
 
@@ -91,7 +91,7 @@ class StreamBlock {
  private:
   void Reserve(size_t bytes);
 
-  char* data_ = nullptr;        // base::Allocate'd; null while empty
+  char* data_ = nullptr;  // base::Allocate'd; null while empty
   uint32_t used_ = 0;
   uint32_t capacity_ = 0;
   uint32_t live_ = 0;
