@@ -11,9 +11,10 @@ KEYS=${KEYS:-1000000}
 HASHES=${HASHES:-100000}
 LIST_ELEMENTS=${LIST_ELEMENTS:-1000000}
 ZSET_MEMBERS=${ZSET_MEMBERS:-1000000}
-WORKLOADS=${WORKLOADS:-strings hashes hashes-int list list-int zset}
+STREAM_ENTRIES=${STREAM_ENTRIES:-1000000}
+WORKLOADS=${WORKLOADS:-strings hashes hashes-int list list-int zset stream}
 
-for n in "$KEYS" "$HASHES" "$LIST_ELEMENTS" "$ZSET_MEMBERS"; do
+for n in "$KEYS" "$HASHES" "$LIST_ELEMENTS" "$ZSET_MEMBERS" "$STREAM_ENTRIES"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "memory.sh: counts must be positive integers" >&2; exit 1; }
 done
 
@@ -53,11 +54,12 @@ source "$(dirname "$0")/servers.sh"
 # The workload as a RESP file; the generator prints, tab-separated: the number of commands, the
 # expected DBSIZE, a check command and its expected reply, the element count and a description.
 load="$work/load.resp"
-spec=$(python3 - "$workload" "$load" "$KEYS" "$HASHES" "$LIST_ELEMENTS" "$ZSET_MEMBERS" <<'EOF'
+spec=$(python3 - "$workload" "$load" "$KEYS" "$HASHES" "$LIST_ELEMENTS" "$ZSET_MEMBERS" \
+  "$STREAM_ENTRIES" <<'EOF'
 import sys
 
 workload, path = sys.argv[1:3]
-keys, hashes, list_elements, zset_members = map(int, sys.argv[3:])
+keys, hashes, list_elements, zset_members, stream_entries = map(int, sys.argv[3:])
 BATCH = 1000  # elements per RPUSH / ZADD
 
 def command(*args):
@@ -105,6 +107,13 @@ with open(path, "wb") as out:
                     lambda i: [b"%d" % (i * 7919 % 1000003), b"member:%d" % i])
         spec = (n, 1, "ZCARD zset", zset_members, zset_members,
                 f"1 sorted set, member:N, integer scores, ZADD x{BATCH}, per member")
+    elif workload == "stream":
+        # Auto IDs, as producers use them: many entries share a millisecond.
+        for i in range(stream_entries):
+            out.write(command(b"XADD", b"stream", b"*", b"sensor", b"%d" % (i % 16),
+                              b"reading", b"%d" % i))
+        spec = (stream_entries, 1, "XLEN stream", stream_entries, stream_entries,
+                "1 stream, XADD * sensor <0-15> reading <i>, per entry")
     else:
         sys.exit(f"unknown workload {workload}")
 print(*spec, sep="\t")

@@ -19,6 +19,18 @@ else
   SUITES=("set,get,incr,mset 3 1" "set,get 1024 1" "lpush,rpush,lpop,rpop,sadd,hset,spop,zadd 3 1"
     "lrange_100,lrange_600 3 4")
 fi
+# Commands redis-benchmark has no -t test for: "label|command line" (the command is split by the
+# shell's word rules, so quote arguments with spaces), each run as its own test with the same
+# request counts. COMMANDS, if set, replaces the list: entries separated by ";". They run in order
+# after the suites: xadd fills the stream (capped at about 100,000 entries) that xrange reads.
+if [[ -n ${COMMANDS+x} ]]; then
+  IFS=';' read -ra COMMANDS <<<"$COMMANDS"
+else
+  COMMANDS=("eval|EVAL \"return redis.call('incr', KEYS[1])\" 1 counter"
+    "evalsha_get|EVALSHA 4e6d8fc8bb01276962cce5371fa795a7763657ae 1 counter"
+    "xadd|XADD stream MAXLEN '~' 100000 '*' field value"
+    "xrange|XRANGE stream - + COUNT 10")
+fi
 # Upper bound for one redis-benchmark run, so a stuck server fails the script instead of hanging it.
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}
 
@@ -54,6 +66,26 @@ bench() {
   echo "round $round $server -P $pipeline -d $size:$summary" >&2
 }
 
+# bench_command SERVER PORT ROUND LABEL PIPELINE COMMAND...: one custom-command run.
+bench_command() {
+  local server=$1 port=$2 round=$3 label=$4 pipeline=$5 csv="$work/run.csv"
+  shift 5
+  local requests=$((pipeline > 1 ? PIPELINED_REQUESTS : REQUESTS))
+  timeout "$RUN_TIMEOUT" redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$requests" \
+    -P "$pipeline" --csv "$@" >"$csv" 2>"$work/run.err" ||
+    { cat "$work/run.err" >&2; die "redis-benchmark failed against $server"; }
+  local rps
+  rps=$(awk -F'","' 'NR == 2 { print $2 }' "$csv")
+  [[ -n $rps ]] || { cat "$csv" "$work/run.err" >&2; die "no result from $server for $label"; }
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$server" "$label" "$pipeline" 0 "$rps" >>"$results"
+  echo "round $round $server -P $pipeline: $label: $rps" >&2
+}
+
+# EVALSHA runs the script that returns GET of its key: load it on both servers first.
+for port in "$tandem_port" "$redis_port"; do
+  redis-cli -p "$port" SCRIPT LOAD "return redis.call('get', KEYS[1])" >/dev/null
+done
+
 for round in $(seq "$ROUNDS"); do
   for suite in "${SUITES[@]}"; do
     read -r tests size divisor <<<"$suite"
@@ -61,6 +93,14 @@ for round in $(seq "$ROUNDS"); do
     for pipeline in $PIPELINES; do
       bench tandem "$tandem_port" "$round" "$tests" "$pipeline" "$size" "$divisor"
       bench redis "$redis_port" "$round" "$tests" "$pipeline" "$size" "$divisor"
+    done
+  done
+  for entry in "${COMMANDS[@]}"; do
+    label=${entry%%|*}
+    eval "command=(${entry#*|})"
+    for pipeline in $PIPELINES; do
+      bench_command tandem "$tandem_port" "$round" "$label" "$pipeline" "${command[@]}"
+      bench_command redis "$redis_port" "$round" "$label" "$pipeline" "${command[@]}"
     done
   done
 done
@@ -94,7 +134,8 @@ print("| test | pipeline | data size (B) | tandem rps | redis rps | tandem/redis
 print("|---|---:|---:|---:|---:|---:|")
 for key, servers in rps.items():
     test, pipeline, size = key
-    print(f"| {test} | {pipeline} | {size} | {statistics.median(servers['tandem']):.0f} "
+    shown_size = size if size else "-"  # custom commands carry their own arguments
+    print(f"| {test} | {pipeline} | {shown_size} | {statistics.median(servers['tandem']):.0f} "
           f"| {statistics.median(servers['redis']):.0f} | {statistics.median(ratio[key]):.2f} |")
 
 print("\n```")

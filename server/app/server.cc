@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <random>
 #include <sstream>
 
@@ -87,12 +88,25 @@ base::Status Server::Start() {
 void Server::Run() { io_.run(); }
 
 void Server::RequestShutdown() {
+  if (state_.script.running) {
+    // SHUTDOWN NOSAVE is the only way out of a script that wrote: the script never returns to the
+    // event loop, so exit from here, as Redis does.
+    spdlog::warn("User requested shutdown while a script was running, exiting now");
+    spdlog::shutdown();
+    std::_Exit(0);
+  }
   asio::post(io_, [this] {
     spdlog::warn("User requested shutdown...");
     for (auto& l : listeners_) l->Stop();
     spdlog::warn("Tandem is now ready to exit, bye bye...");
     io_.stop();
   });
+}
+
+void Server::ProcessEventsWhileBusy() {
+  // Nested polling is supported by Asio. The timers skip their work while a script runs (as Redis
+  // runs no time events then), so only network events and posted handlers are served.
+  io_.poll();
 }
 
 void Server::OnAccept(asio::ip::tcp::socket socket) {
@@ -127,12 +141,15 @@ void Server::ScheduleBlockTimeouts() {
   block_timer_.expires_after(std::chrono::milliseconds(10));
   block_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    if (state_.blocking.blocked_clients() > 0) state_.blocking.ExpireTimeouts(clock_.NowMs());
+    if (state_.blocking.blocked_clients() > 0 && !state_.script.running) {
+      state_.blocking.ExpireTimeouts(clock_.NowMs());
+    }
     ScheduleBlockTimeouts();
   });
 }
 
 void Server::Cron() {
+  if (state_.script.running) return;  // the keyspace is the script's until it returns
   int64_t now_ms = clock_.NowMs();
   int hz = std::clamp(static_cast<int>(config_.GetInt("hz")), 1, 500);
   // Active expiry may use up to 25% of each cron period, as Redis's slow cycle.

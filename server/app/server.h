@@ -27,6 +27,8 @@ class Server final : public commands::ServerControl {
   // Serves until SHUTDOWN or SIGTERM/SIGINT.
   void Run();
   void RequestShutdown() override;
+  // Runs the ready handlers of the event loop once (nested inside the busy script's handler).
+  void ProcessEventsWhileBusy() override;
   commands::ServerState& state() { return state_; }
 
  private:

@@ -157,6 +157,13 @@ DispatchResult Dispatcher::Execute(Client& client, std::span<const std::string_v
     return DispatchResult::kDone;
   }
 
+  // Redis's order: after the ACL and subscribed-mode checks, before pause and MULTI queueing.
+  if (server_.script.busy && !(spec->flags & kAllowBusy)) {
+    if (client.multi) client.multi->aborted = true;
+    Reject(client, spec,
+           server_.script.is_function ? errors::kBusyFunction : errors::kBusyScript);
+    return DispatchResult::kDone;
+  }
   if (MustWaitForPause(client, *spec)) {
     server_.paused_clients.push_back(client.id());
     return DispatchResult::kBlocked;
@@ -171,7 +178,9 @@ DispatchResult Dispatcher::Execute(Client& client, std::span<const std::string_v
     return DispatchResult::kDone;
   }
 
+  server_.propagation.BeginUnit();
   DispatchResult result = Call(client, *spec, argv, now_ms);
+  server_.propagation.EndUnit();
   ServeBlockedClients();
   return result;
 }
@@ -179,10 +188,17 @@ DispatchResult Dispatcher::Execute(Client& client, std::span<const std::string_v
 DispatchResult Dispatcher::Call(Client& client, const CommandSpec& spec,
                                 std::span<const std::string_view> argv, int64_t now_ms) {
   Context ctx(argv, spec, client, server_, now_ms);
+  int db = client.db;
+  uint64_t dirty_before = server_.stats.dirty;
+  size_t recorded_before = server_.propagation.pending();
   int64_t start = SteadyMicros();
   spec.handler(ctx);
   // A blocked command is counted when it is finally served.
   if (ctx.blocked) return DispatchResult::kBlocked;
+  // A write propagates itself unless it ran writes that recorded themselves (EXEC, scripts).
+  if (server_.stats.dirty != dirty_before && server_.propagation.pending() == recorded_before) {
+    server_.propagation.Record(db, argv);
+  }
   AfterCall(client, spec, argv, SteadyMicros() - start, ctx.failed);
   return DispatchResult::kDone;
 }
@@ -191,7 +207,10 @@ void Dispatcher::ServeBlockedClients() {
   if (!server_.blocking.has_ready_keys()) return;  // the common case: nothing to wake
   server_.blocking.ServeReadyKeys([this](Client& client, std::span<const std::string_view> argv) {
     const CommandSpec* spec = server_.commands.Find(argv[0]);
-    return Call(client, *spec, argv, server_.clock.NowMs()) == DispatchResult::kDone;
+    server_.propagation.BeginUnit();
+    bool done = Call(client, *spec, argv, server_.clock.NowMs()) == DispatchResult::kDone;
+    server_.propagation.EndUnit();
+    return done;
   });
 }
 

@@ -31,6 +31,10 @@ ServerState::ServerState(config::Config& cfg, const base::Clock& clk, uint64_t s
     namespace ke = config::keyspace_event;
     bool expired = why == store::Keyspace::Removal::kExpired;
     watches.Touched(db, key, /*removed=*/true);
+    if (propagation.enabled()) {
+      std::string_view del[] = {"DEL", key};
+      propagation.Record(db, del);
+    }
     NotifyKeyspaceEvent(expired ? ke::kExpired : ke::kEvicted, expired ? "expired" : "evicted", key,
                         db);
   });

@@ -18,6 +18,7 @@
 #include "server/commands/blocking.h"
 #include "server/commands/client.h"
 #include "server/commands/command_table.h"
+#include "server/commands/propagation.h"
 #include "server/commands/pubsub.h"
 #include "server/commands/watch.h"
 #include "server/config/config.h"
@@ -144,6 +145,7 @@ class ServerState {
   bool active_expire_enabled = true;
 
   RunningScript script;
+  Propagation propagation;  // effects sent to replicas and the AOF
 
   PauseMode pause_mode = PauseMode::kOff;
   int64_t pause_end_ms = 0;

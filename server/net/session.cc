@@ -101,6 +101,9 @@ void Session::OnRead(const boost::system::error_code& ec, size_t n) {
     pl.proto_max_bulk_len = limits_.proto_max_bulk_len;
     parser_.set_limits(pl);
   }
+  // Inside a busy script's nested event processing this session is mid-request: the request's
+  // arguments point into the buffer, so it must not move until that request ends.
+  if (processing_) return;
   Process();
   Read();
 }
@@ -135,6 +138,7 @@ void Session::Process() {
   if (in_begin_ == in_end_ && !reading_) in_begin_ = in_end_ = 0;
   processing_ = false;
   Flush();
+  Read();  // no-op when a read is in flight; restarts one a nested OnRead left out
 }
 
 void Session::Resume() {

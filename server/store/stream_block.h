@@ -13,7 +13,7 @@
 // bytes; an odd h is an integer in the header itself (zigzag(v) = h >> 1), used for the canonical
 // text of an int64 in (-2^62, 2^62) ("23" costs 1 byte, as in a Redis listpack it costs 2).
 // A deleted entry keeps its bytes with kDeleted set in its flags (Redis's tombstone) until the
-// whole block goes. `XADD s * f v` costs 6 bytes per entry (Redis's listpack: 11).
+// whole block goes. `XADD s * f v` costs 5 bytes per entry (in a Redis listpack: 11).
 //
 // Owner: the Stream holding it; server thread only.
 
@@ -74,8 +74,6 @@ class StreamBlock {
   // Frees unused capacity (when the block is full, as Redis shrinks a finished listpack).
   void ShrinkToFit();
 
-  // The offset of the entry after the one at `offset` (end_offset() after the last).
-  size_t NextOffset(size_t offset) const;
   // Decodes the entry at `offset`: its flags, ID, field count and where its fields/values start.
   struct EntryHeader {
     uint8_t flags;
@@ -84,6 +82,8 @@ class StreamBlock {
     const char* body;  // values only (kSameFields) or [field][value]... pairs
   };
   EntryHeader Header(StreamId master, size_t offset) const;
+  // The offset just past the entry `header` describes (end_offset() after the last).
+  size_t EndOf(const EntryHeader& header) const;
   // Where the master field names start, and how many there are.
   const char* master_fields() const { return data_ + master_fields_; }
   size_t master_field_count() const { return master_count_; }
@@ -91,14 +91,14 @@ class StreamBlock {
  private:
   void Reserve(size_t bytes);
 
-  char* data_ = nullptr;        // base::Allocate'd; null while empty
-  uint32_t master_fields_ = 0;  // offset of the first master field name
+  char* data_ = nullptr;  // base::Allocate'd; null while empty
   uint32_t used_ = 0;
   uint32_t capacity_ = 0;
   uint32_t live_ = 0;
   uint32_t deleted_ = 0;
   uint32_t first_ = 0;
   uint32_t last_ = 0;
+  uint32_t master_fields_ = 0;  // offset of the first master field name
   uint32_t master_count_ = 0;
 };
 

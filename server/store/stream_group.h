@@ -125,6 +125,11 @@ class ConsumerGroup {
   AutoClaimResult AutoClaim(StreamId start, size_t count, uint64_t min_idle_ms, uint64_t now_ms,
                             StreamConsumer* consumer, bool just_id,
                             const std::function<bool(StreamId)>& exists);
+  // The same for the consumer called `consumer_name`, created (seen time now_ms) only when an
+  // entry is claimed, as Redis 7.0 does.
+  AutoClaimResult AutoClaim(StreamId start, size_t count, uint64_t min_idle_ms, uint64_t now_ms,
+                            std::string_view consumer_name, bool just_id,
+                            const std::function<bool(StreamId)>& exists);
 
  private:
   Pel pel_;

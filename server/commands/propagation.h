@@ -1,0 +1,55 @@
+#pragma once
+// Effects propagation: what replicas and the AOF receive is what each write did, never what a
+// script or transaction was asked to do (Redis 7.0's "effects replication").
+//
+// The dispatcher records, during one execution unit (a top-level command, or one blocked client
+// served), every write as the command to replay, in execution order; a write run from EXEC or a
+// script records itself and its container records nothing. At the end of the unit the pending
+// commands go to the Propagator, wrapped in MULTI ... EXEC when there is more than one, so a
+// replica applies them atomically. Keys deleted on expiry or eviction are recorded as DEL.
+//
+// Owner: ServerState; server thread only.
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tandem::commands {
+
+// Receives the propagated stream (implemented by replication and the AOF). `db` is the database
+// the command applies to (the receiver emits SELECT when it changes), or -1 for MULTI and EXEC,
+// which apply to none.
+class Propagator {
+ public:
+  virtual ~Propagator() = default;
+  virtual void Propagate(int db, std::span<const std::string_view> argv) = 0;
+};
+
+class Propagation {
+ public:
+  // Null: nothing is recorded (no replica, no AOF).
+  void set_propagator(Propagator* p) { propagator_ = p; }
+  bool enabled() const { return propagator_ != nullptr; }
+
+  // Starts and ends an execution unit; units do not nest (a nested Begin is ignored).
+  void BeginUnit() { ++depth_; }
+  void EndUnit();
+  // Records one write of the current unit; outside a unit it is sent at once (active expiry).
+  void Record(int db, std::span<const std::string_view> argv);
+  // Commands recorded in the current unit so far (a container compares it before and after).
+  size_t pending() const { return pending_.size(); }
+
+ private:
+  struct Command {
+    int db;
+    std::vector<std::string> argv;
+  };
+  void Send(int db, const std::vector<std::string>& argv);
+
+  Propagator* propagator_ = nullptr;
+  int depth_ = 0;
+  std::vector<Command> pending_;
+};
+
+}  // namespace tandem::commands

@@ -1,0 +1,144 @@
+#include "server/rdb/rdb_string.h"
+
+#include "server/rdb/crc64.h"
+#include "server/rdb/lzf.h"
+
+namespace tandem::rdb {
+namespace {
+
+base::Status Corrupt(std::string what) {
+  return base::Status::Error(base::Status::Code::kCorruption, std::move(what));
+}
+
+void AppendBigEndian(uint64_t v, int bytes, std::string* out) {
+  for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+uint64_t LittleEndian(std::string_view bytes) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    v |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
+  }
+  return v;
+}
+
+}  // namespace
+
+void AppendLength(uint64_t len, std::string* out) {
+  if (len < (1u << 6)) {
+    out->push_back(static_cast<char>(len));
+  } else if (len < (1u << 14)) {
+    out->push_back(static_cast<char>(0x40 | (len >> 8)));
+    out->push_back(static_cast<char>(len & 0xff));
+  } else if (len <= UINT32_MAX) {
+    out->push_back(static_cast<char>(0x80));
+    AppendBigEndian(len, 4, out);
+  } else {
+    out->push_back(static_cast<char>(0x81));
+    AppendBigEndian(len, 8, out);
+  }
+}
+
+void AppendString(std::string_view s, std::string* out) {
+  AppendLength(s.size(), out);
+  out->append(s);
+}
+
+base::StatusOr<std::string_view> BufferReader::Take(size_t n) {
+  if (data_.size() - pos_ < n) return Corrupt("unexpected end of data");
+  std::string_view bytes = data_.substr(pos_, n);
+  pos_ += n;
+  return bytes;
+}
+
+base::StatusOr<uint8_t> BufferReader::ReadByte() {
+  auto b = Take(1);
+  if (!b.ok()) return b.status();
+  return static_cast<uint8_t>((*b)[0]);
+}
+
+base::StatusOr<uint64_t> BufferReader::ReadLengthOrEncoding(bool* special) {
+  *special = false;
+  auto first = ReadByte();
+  if (!first.ok()) return first.status();
+  uint8_t b = *first;
+  switch (b >> 6) {
+    case 0:
+      return b & 0x3f;
+    case 1: {
+      auto next = ReadByte();
+      if (!next.ok()) return next.status();
+      return (static_cast<uint64_t>(b & 0x3f) << 8) | *next;
+    }
+    case 3:
+      *special = true;
+      return b & 0x3f;
+  }
+  int bytes = b == 0x80 ? 4 : b == 0x81 ? 8 : 0;
+  if (bytes == 0) return Corrupt("unknown length encoding");
+  auto raw = Take(bytes);
+  if (!raw.ok()) return raw.status();
+  uint64_t v = 0;
+  for (unsigned char c : *raw) v = (v << 8) | c;
+  return v;
+}
+
+base::StatusOr<uint64_t> BufferReader::ReadLength() {
+  bool special = false;
+  auto len = ReadLengthOrEncoding(&special);
+  if (len.ok() && special) return Corrupt("encoded value where a length was expected");
+  return len;
+}
+
+base::StatusOr<std::string> BufferReader::ReadString() {
+  bool special = false;
+  auto len = ReadLengthOrEncoding(&special);
+  if (!len.ok()) return len.status();
+  if (!special) {
+    auto bytes = Take(*len);
+    if (!bytes.ok()) return bytes.status();
+    return std::string(*bytes);
+  }
+  if (*len <= 2) {
+    int width = 1 << *len;  // int8, int16, int32
+    auto raw = Take(width);
+    if (!raw.ok()) return raw.status();
+    uint64_t v = LittleEndian(*raw);
+    int64_t signed_v = width == 1   ? static_cast<int8_t>(v)
+                       : width == 2 ? static_cast<int16_t>(v)
+                                    : static_cast<int32_t>(v);
+    return std::to_string(signed_v);
+  }
+  if (*len != 3) return Corrupt("unknown string encoding");
+  auto compressed_len = ReadLength();
+  if (!compressed_len.ok()) return compressed_len.status();
+  auto plain_len = ReadLength();
+  if (!plain_len.ok()) return plain_len.status();
+  auto compressed = Take(*compressed_len);
+  if (!compressed.ok()) return compressed.status();
+  std::string plain;
+  if (!LzfDecompress(*compressed, *plain_len, &plain)) return Corrupt("bad LZF data");
+  return plain;
+}
+
+std::string WrapDumpPayload(std::string body) {
+  body.push_back(static_cast<char>(kRdbVersion & 0xff));
+  body.push_back(static_cast<char>(kRdbVersion >> 8));
+  uint64_t crc = Crc64(0, body);
+  for (int i = 0; i < 8; ++i) body.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
+  return body;
+}
+
+base::StatusOr<std::string_view> UnwrapDumpPayload(std::string_view payload) {
+  if (payload.size() < 10) return Corrupt("payload too short");
+  std::string_view footer = payload.substr(payload.size() - 10);
+  if (LittleEndian(footer.substr(0, 2)) > static_cast<uint64_t>(kRdbVersion)) {
+    return Corrupt("payload from a newer RDB version");
+  }
+  if (Crc64(0, payload.substr(0, payload.size() - 8)) != LittleEndian(footer.substr(2))) {
+    return Corrupt("payload checksum mismatch");
+  }
+  return payload.substr(0, payload.size() - 10);
+}
+
+}  // namespace tandem::rdb
