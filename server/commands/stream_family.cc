@@ -30,7 +30,8 @@ constexpr int kStreamEvent = config::keyspace_event::kStream;
 void XAdd(Context& ctx) {
   AddOrTrimArgs args;
   if (!ParseAddOrTrimArgs(ctx, /*xadd=*/true, &args)) return;
-  size_t field_args = ctx.argv.size() >= args.fields_index ? ctx.argv.size() - args.fields_index : 0;
+  size_t field_args =
+      ctx.argv.size() >= args.fields_index ? ctx.argv.size() - args.fields_index : 0;
   if (field_args < 2 || field_args % 2 != 0) {
     return ctx.Error(errors::WrongArity(ctx.spec.full_name));
   }
@@ -46,8 +47,9 @@ void XAdd(Context& ctx) {
   bool created = s == nullptr;
   if (created) s = AddStream(ctx, key);
 
-  store::XAddResult added = s->Add(args.id, static_cast<uint64_t>(ctx.now_ms),
-                                   ctx.argv.subspan(args.fields_index), StreamLimitsFromConfig(ctx));
+  store::XAddResult added =
+      s->Add(args.id, static_cast<uint64_t>(ctx.now_ms), ctx.argv.subspan(args.fields_index),
+             StreamLimitsFromConfig(ctx));
   if (!added.ok()) {
     if (created) ctx.db().Delete(key);  // nothing was added: leave no empty stream behind
     switch (*added.error) {
@@ -270,8 +272,7 @@ void RegisterStreamCommands(CommandTable& table) {
        "exist.",
        "5.0.0", "RW DELETE"},
       {"xtrim", -4, kWrite, 1, 1, 1, kAclStream, XTrim, kStream,
-       "Trims the stream to (approximately if '~' is passed) a certain size", "5.0.0",
-       "RW DELETE"},
+       "Trims the stream to (approximately if '~' is passed) a certain size", "5.0.0", "RW DELETE"},
       {"xread", -4, kReadonly | kBlocking, 0, 0, 0, kAclStream, XRead, kStream,
        "Return never seen elements in multiple streams, with IDs greater than the ones reported "
        "by the caller for each stream. Can block.",

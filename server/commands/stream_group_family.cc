@@ -38,8 +38,8 @@ std::string NoGroupForKey(std::string_view group, std::string_view key) {
 // XPENDING, XCLAIM, XAUTOCLAIM; with `suffix` " in XREADGROUP with GROUP option" for XREADGROUP.
 std::string NoKeyOrGroup(std::string_view key, std::string_view group,
                          std::string_view suffix = {}) {
-  return "NOGROUP No such key '" + std::string(key) + "' or consumer group '" +
-         std::string(group) + "'" + std::string(suffix);
+  return "NOGROUP No such key '" + std::string(key) + "' or consumer group '" + std::string(group) +
+         "'" + std::string(suffix);
 }
 
 // Milliseconds since `since`, never negative (a delivery time may lie in the future: XCLAIM TIME).
@@ -305,8 +305,8 @@ void XReadGroup(Context& ctx) {
   std::vector<size_t> served;
   for (size_t i = 0; i < args.stream_count; ++i) {
     const GroupRead& read = reads[i];
-    if (read.history || (!read.stream->empty() &&
-                         read.stream->LastEntry()->id() > read.group->last_id)) {
+    if (read.history ||
+        (!read.stream->empty() && read.stream->LastEntry()->id() > read.group->last_id)) {
       served.push_back(i);
     }
   }
@@ -527,8 +527,8 @@ void XClaim(Context& ctx) {
     if (pending == nullptr) {
       if (!opts.force) continue;
       forced = true;
-    } else if (*min_idle > 0 && ctx.now_ms - static_cast<int64_t>(pending->delivery_time_ms) <
-                                    *min_idle) {
+    } else if (*min_idle > 0 &&
+               ctx.now_ms - static_cast<int64_t>(pending->delivery_time_ms) < *min_idle) {
       continue;
     }
     if (consumer == nullptr) consumer = ConsumerForDelivery(ctx, group, key, ctx.argv[3]);
@@ -629,9 +629,8 @@ void RegisterStreamGroupCommands(CommandTable& table) {
            {
                {"create", -5, kWrite | kDenyOom, 2, 2, 1, kAclStream, XGroupCreate, kStream,
                 "Create a consumer group.", "5.0.0", "RW INSERT"},
-               {"createconsumer", 5, kWrite | kDenyOom, 2, 2, 1, kAclStream,
-                XGroupCreateConsumer, kStream,
-                "Create a consumer in a consumer group.", "6.2.0", "RW INSERT"},
+               {"createconsumer", 5, kWrite | kDenyOom, 2, 2, 1, kAclStream, XGroupCreateConsumer,
+                kStream, "Create a consumer in a consumer group.", "6.2.0", "RW INSERT"},
                {"delconsumer", 5, kWrite, 2, 2, 1, kAclStream, XGroupDelConsumer, kStream,
                 "Delete a consumer from a consumer group.", "5.0.0", "RW DELETE"},
                {"destroy", 4, kWrite, 2, 2, 1, kAclStream, XGroupDestroy, kStream,
