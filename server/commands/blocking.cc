@@ -28,6 +28,14 @@ void BlockingRegistry::KeyTouched(int db, std::string_view key) {
   if (std::find(ready_.begin(), ready_.end(), id) == ready_.end()) ready_.push_back(std::move(id));
 }
 
+void BlockingRegistry::DbFlushed(int db) {
+  std::string prefix = db < 0 ? std::string() : DbKeyId(db, "");
+  for (const auto& [id, queue] : by_key_) {
+    if (!id.starts_with(prefix)) continue;
+    if (std::find(ready_.begin(), ready_.end(), id) == ready_.end()) ready_.push_back(id);
+  }
+}
+
 void BlockingRegistry::ServeReadyKeys(const Rerun& rerun) {
   if (serving_) return;  // a re-run's own writes are picked up by the loop below
   serving_ = true;

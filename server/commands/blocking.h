@@ -37,6 +37,9 @@ class BlockingRegistry {
   bool IsBlocked(const Client& client) const { return client.blocked; }
   // Queues (db, key) as ready when clients wait on it; cheap when none do.
   void KeyTouched(int db, std::string_view key);
+  // FLUSHDB / FLUSHALL (db -1): queues every waited-on key of `db` as ready, so that waiters that
+  // must notice a deleted key (XREADGROUP) re-run; the others find nothing and keep waiting.
+  void DbFlushed(int db);
   // Re-runs the commands of clients waiting on ready keys, FIFO per key, until no key is ready.
   // A served client's transport is flushed and told to move past its request.
   void ServeReadyKeys(const Rerun& rerun);

@@ -44,6 +44,7 @@ CommandTable::CommandTable() {
   RegisterFunctionCommands(*this);
   RegisterStreamCommands(*this);
   RegisterStreamGroupCommands(*this);
+  RegisterStreamInfoCommands(*this);
 }
 
 void CommandTable::AssignIds(CommandSpec& spec, std::string_view parent) {

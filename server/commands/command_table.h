@@ -68,5 +68,6 @@ void RegisterScriptingCommands(CommandTable& table);
 void RegisterFunctionCommands(CommandTable& table);
 void RegisterStreamCommands(CommandTable& table);
 void RegisterStreamGroupCommands(CommandTable& table);
+void RegisterStreamInfoCommands(CommandTable& table);
 
 }  // namespace tandem::commands

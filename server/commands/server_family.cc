@@ -42,6 +42,7 @@ void FlushDb(Context& ctx) {
   ctx.server.watches.TouchedDb(ctx.db_index(),
                                [&](int, std::string_view key) { return db.Find(key) != nullptr; });
   db.Clear();
+  ctx.server.blocking.DbFlushed(ctx.db_index());
   ctx.Dirty(removed);
   ctx.reply().SimpleString("OK");
 }
@@ -53,6 +54,7 @@ void FlushAll(Context& ctx) {
   ctx.server.watches.TouchedDb(
       -1, [&](int db, std::string_view key) { return keyspace.db(db).Find(key) != nullptr; });
   keyspace.FlushAll();
+  ctx.server.blocking.DbFlushed(-1);
   // One more than the keys removed, as Redis counts it, so that even an empty FLUSHALL is a write.
   ctx.Dirty(removed + 1);
   ctx.reply().SimpleString("OK");
