@@ -55,8 +55,7 @@ void Dispatcher::RunFromScript(Client& client, std::span<const std::string_view>
   bool write = (spec->flags & kWrite) != 0;
   if (write && rules.read_only) return Reject(client, spec, errors::kScriptWriteFromReadOnly);
   // As Redis: memory is checked only until the script's first write, which cannot be undone.
-  if ((spec->flags & kDenyOom) && !rules.allow_oom && rules.oom_at_start &&
-      !server_.script.wrote) {
+  if ((spec->flags & kDenyOom) && !rules.allow_oom && rules.oom_at_start && !server_.script.wrote) {
     return Reject(client, spec, errors::kOom);
   }
   if (write) server_.script.wrote = true;

@@ -157,7 +157,8 @@ inline constexpr std::string_view kNumkeysTooMany =
 inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
 
 // Scripting (EVAL, EVALSHA, SCRIPT, redis.call).
-inline constexpr std::string_view kNoMatchingScript = "NOSCRIPT No matching script. Please use EVAL.";
+inline constexpr std::string_view kNoMatchingScript =
+    "NOSCRIPT No matching script. Please use EVAL.";
 inline constexpr std::string_view kNumkeysNegative = "ERR Number of keys can't be negative";
 inline constexpr std::string_view kScriptUnknownCommand =
     "ERR Unknown Redis command called from script";

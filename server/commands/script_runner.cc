@@ -90,7 +90,8 @@ class ScriptCalls final : public scripting::ScriptHost {
 }  // namespace
 
 scripting::LuaEngine& LuaScripts(ServerState& server) {
-  if (!server.lua) server.lua = std::make_shared<scripting::LuaEngine>(std::string(kRedisCompatVersion));
+  if (!server.lua)
+    server.lua = std::make_shared<scripting::LuaEngine>(std::string(kRedisCompatVersion));
   return *server.lua;
 }
 

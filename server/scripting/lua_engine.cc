@@ -155,8 +155,8 @@ base::StatusOr<const CachedScript*> LuaEngine::Load(std::string_view body) {
 
 std::optional<ScriptError> LuaEngine::Run(const CachedScript& script,
                                           std::span<const std::string_view> keys,
-                                          std::span<const std::string_view> args,
-                                          ScriptHost& host, resp::ReplyBuilder& reply) {
+                                          std::span<const std::string_view> args, ScriptHost& host,
+                                          resp::ReplyBuilder& reply) {
   lua_State* L = lua_;
   int base = lua_gettop(L);
   lua_getfield(L, LUA_REGISTRYINDEX, kErrorHandlerName);

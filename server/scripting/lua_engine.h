@@ -56,8 +56,7 @@ class LuaEngine {
   // Runs `script` with the globals KEYS and ARGV. On success writes the script's result to
   // `reply` and returns nullopt; on failure writes nothing and returns the error ("ERR
   // user_script:1: ... script: <sha>, on @user_script:1."). `host` serves redis.call & co.
-  std::optional<ScriptError> Run(const CachedScript& script,
-                                 std::span<const std::string_view> keys,
+  std::optional<ScriptError> Run(const CachedScript& script, std::span<const std::string_view> keys,
                                  std::span<const std::string_view> args, ScriptHost& host,
                                  resp::ReplyBuilder& reply);
 

@@ -105,7 +105,8 @@ int DoAclCheck(lua_State* L, ScriptRun& run) {
 
 int AclCheckCmd(lua_State* L) {
   ScriptRun* run = CurrentScriptRun(L);
-  if (run == nullptr) return RaiseError(L, "redis.acl_check_cmd can only be called inside a script");
+  if (run == nullptr)
+    return RaiseError(L, "redis.acl_check_cmd can only be called inside a script");
   if (lua_gettop(L) == 0) return RaiseError(L, kNoArgs);
   int result = DoAclCheck(L, *run);
   if (result == -1) return RaiseError(L, kBadArgs);
@@ -275,8 +276,8 @@ void OpenRedisLibrary(lua_State* L, std::string_view version) {
     int value;
   };
   static constexpr Constant kConstants[] = {
-      {"LOG_DEBUG", kLogDebug},   {"LOG_VERBOSE", kLogVerbose},   {"LOG_NOTICE", kLogNotice},
-      {"LOG_WARNING", kLogWarning}, {"REPL_NONE", kReplNone},     {"REPL_AOF", kReplAof},
+      {"LOG_DEBUG", kLogDebug},     {"LOG_VERBOSE", kLogVerbose},   {"LOG_NOTICE", kLogNotice},
+      {"LOG_WARNING", kLogWarning}, {"REPL_NONE", kReplNone},       {"REPL_AOF", kReplAof},
       {"REPL_SLAVE", kReplReplica}, {"REPL_REPLICA", kReplReplica}, {"REPL_ALL", kReplAll},
   };
   for (const Constant& c : kConstants) {

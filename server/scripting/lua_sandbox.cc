@@ -42,11 +42,39 @@ constexpr Library kLibraries[] = {
 // The globals a script may see (besides KEYS and ARGV); the base library's others (print,
 // dofile, loadfile, getfenv, setfenv, newproxy) are removed, as in Redis.
 constexpr std::string_view kAllowedGlobals[] = {
-    "string",   "cjson",          "bit",      "cmsgpack",  "math",     "table",   "struct",
-    "redis",    "coroutine",      "_G",       "_VERSION",  "assert",   "collectgarbage",
-    "error",    "gcinfo",         "getmetatable", "ipairs", "load",    "loadstring", "next",
-    "pairs",    "pcall",          "rawequal", "rawget",    "rawset",   "select",  "setmetatable",
-    "tonumber", "tostring",       "type",     "unpack",    "xpcall",   kErrorHandlerName,
+    "string",
+    "cjson",
+    "bit",
+    "cmsgpack",
+    "math",
+    "table",
+    "struct",
+    "redis",
+    "coroutine",
+    "_G",
+    "_VERSION",
+    "assert",
+    "collectgarbage",
+    "error",
+    "gcinfo",
+    "getmetatable",
+    "ipairs",
+    "load",
+    "loadstring",
+    "next",
+    "pairs",
+    "pcall",
+    "rawequal",
+    "rawget",
+    "rawset",
+    "select",
+    "setmetatable",
+    "tonumber",
+    "tostring",
+    "type",
+    "unpack",
+    "xpcall",
+    kErrorHandlerName,
 };
 
 // ---- math.random as Redis has it: a 48-bit linear congruential generator (rand48) ----------
@@ -87,8 +115,7 @@ int MathRandom(lua_State* L) {
 }
 
 int MathRandomSeed(lua_State* L) {
-  rand48_state = (static_cast<uint64_t>(static_cast<uint32_t>(luaL_checkint(L, 1))) << 16) |
-                 0x330E;
+  rand48_state = (static_cast<uint64_t>(static_cast<uint32_t>(luaL_checkint(L, 1))) << 16) | 0x330E;
   return 0;
 }
 
@@ -269,7 +296,8 @@ void RemoveDisallowedGlobals(lua_State* L) {
     size_t len = 0;
     const char* name = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : nullptr;
     bool allowed = false;
-    for (std::string_view ok : kAllowedGlobals) allowed |= name && ok == std::string_view(name, len);
+    for (std::string_view ok : kAllowedGlobals)
+      allowed |= name && ok == std::string_view(name, len);
     if (!allowed) {
       lua_pushvalue(L, -1);
       lua_rawseti(L, -3, ++n);

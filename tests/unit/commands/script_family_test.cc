@@ -15,8 +15,7 @@ using testing::IsError;
 using testing::RecordingConnection;
 
 std::string Where(const std::string& body, int line = 1) {
-  return " script: " + scripting::Sha1Hex(body) + ", on @user_script:" + std::to_string(line) +
-         ".";
+  return " script: " + scripting::Sha1Hex(body) + ", on @user_script:" + std::to_string(line) + ".";
 }
 
 class ScriptFamilyTest : public testing::CommandTest {};
@@ -52,10 +51,10 @@ TEST_F(ScriptFamilyTest, ScriptCacheCommands) {
   EXPECT_EQ(Run({"EVALSHA", sha.str, "0"}).str, "hi");
   EXPECT_EQ(Run({"EVALSHA_RO", sha.str, "0"}).str, "hi");
   EXPECT_EQ(Run({"SCRIPT", "FLUSH", "SYNC"}).str, "OK");
-  EXPECT_TRUE(IsError(Run({"EVALSHA", sha.str, "0"}),
-                      "NOSCRIPT No matching script. Please use EVAL."));
-  EXPECT_TRUE(IsError(Run({"SCRIPT", "FLUSH", "bad"}),
-                      "ERR SCRIPT FLUSH only support SYNC|ASYNC option"));
+  EXPECT_TRUE(
+      IsError(Run({"EVALSHA", sha.str, "0"}), "NOSCRIPT No matching script. Please use EVAL."));
+  EXPECT_TRUE(
+      IsError(Run({"SCRIPT", "FLUSH", "bad"}), "ERR SCRIPT FLUSH only support SYNC|ASYNC option"));
   EXPECT_TRUE(IsError(Run({"SCRIPT", "KILL"}), "NOTBUSY No scripts in execution right now."));
   EXPECT_TRUE(IsError(Run({"SCRIPT", "LOAD", "return +"}),
                       "ERR Error compiling script (new function): user_script:1: unexpected "
@@ -83,9 +82,9 @@ TEST_F(ScriptFamilyTest, ScriptCallChecks) {
   EXPECT_TRUE(IsError(Run({"EVAL_RO", "#!lua\nreturn 1", "0"}),
                       "ERR Can not execute a script with write flag using *_ro command."));
   body = "#!lua flags=no-writes\nreturn redis.call('set', 'a', 'b')";
-  EXPECT_TRUE(IsError(Run({"EVAL", body, "0"}),
-                      "ERR Write commands are not allowed from read-only scripts." +
-                          Where(body, 2)));
+  EXPECT_TRUE(
+      IsError(Run({"EVAL", body, "0"}),
+              "ERR Write commands are not allowed from read-only scripts." + Where(body, 2)));
   // Errors of refused calls are counted once, by the refusal.
   EXPECT_EQ(state_.stats.error_counts["ERR"], 7u);
 }
@@ -114,9 +113,9 @@ TEST_F(ScriptFamilyTest, AclAppliesToScriptCalls) {
                       "mentioned in the command arguments" +
                           Where(body)));
   body = "return redis.call('set', 'a', '1')";
-  EXPECT_TRUE(IsError(Run({"EVAL", body, "0"}),
-                      "ERR The user executing the script can't run this command or subcommand" +
-                          Where(body)));
+  EXPECT_TRUE(IsError(
+      Run({"EVAL", body, "0"}),
+      "ERR The user executing the script can't run this command or subcommand" + Where(body)));
   EXPECT_EQ(Run({"EVAL", "return redis.acl_check_cmd('set', 'a', '1')", "0"}).type,
             Reply::Type::kNil);
   ASSERT_EQ(Run({"AUTH", "default", "x"}).type, Reply::Type::kString);

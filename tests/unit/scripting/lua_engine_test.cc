@@ -22,7 +22,8 @@ class FakeHost final : public ScriptHost {
     } else if (argv[0] == "incr") {
       *reply = "-ERR value is not an integer or out of range\r\n";
     } else {
-      *reply = "$" + std::to_string(argv.back().size()) + "\r\n" + std::string(argv.back()) + "\r\n";
+      *reply =
+          "$" + std::to_string(argv.back().size()) + "\r\n" + std::string(argv.back()) + "\r\n";
     }
   }
   base::StatusOr<bool> AclCheck(std::span<const std::string_view> argv) override {
@@ -105,8 +106,8 @@ TEST_F(LuaEngineTest, CompileErrors) {
 
 TEST_F(LuaEngineTest, ShebangKeepsLineNumbers) {
   std::string body = "#!lua\nreturn nil + 1";
-  EXPECT_EQ(Eval(body), "-ERR user_script:2: attempt to perform arithmetic on a nil value" +
-                            Where(body, 2));
+  EXPECT_EQ(Eval(body),
+            "-ERR user_script:2: attempt to perform arithmetic on a nil value" + Where(body, 2));
 }
 
 TEST_F(LuaEngineTest, RuntimeErrors) {
@@ -181,7 +182,8 @@ TEST_F(LuaEngineTest, RedisCall) {
 }
 
 TEST_F(LuaEngineTest, RedisHelpers) {
-  EXPECT_EQ(Eval("return redis.sha1hex('')"), "$40\r\nda39a3ee5e6b4b0d3255bfef95601890afd80709\r\n");
+  EXPECT_EQ(Eval("return redis.sha1hex('')"),
+            "$40\r\nda39a3ee5e6b4b0d3255bfef95601890afd80709\r\n");
   EXPECT_EQ(Eval("return redis.error_reply('x')"), "-ERR x");
   EXPECT_EQ(Eval("return redis.error_reply('MY x')"), "-MY x");
   EXPECT_EQ(Eval("return redis.error_reply('-MY x')"), "-MY x");

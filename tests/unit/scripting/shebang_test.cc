@@ -20,7 +20,8 @@ TEST(ShebangTest, FlagsAndLength) {
   EXPECT_EQ(s->flags, kScriptNoWrites | kScriptAllowOom);
   EXPECT_EQ(s->length, 31u);  // up to, not including, the newline
 
-  s = ParseShebang("#!lua flags=no-writes,allow-oom,allow-stale,no-cluster,allow-cross-slot-keys\n");
+  s = ParseShebang(
+      "#!lua flags=no-writes,allow-oom,allow-stale,no-cluster,allow-cross-slot-keys\n");
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->flags, kScriptNoWrites | kScriptAllowOom | kScriptAllowStale | kScriptNoCluster |
                           kScriptAllowCrossSlotKeys);
