@@ -31,6 +31,8 @@ enum CommandFlag : uint32_t {
   kMayReplicate = 1u << 13,  // "may_replicate"
   kNoMulti = 1u << 14,       // "no_multi": refused inside MULTI
   kAllowBusy = 1u << 15,     // "allow_busy": allowed while a script runs
+  // "no_mandatory_keys": may be called with no keys (EVAL with numkeys 0)
+  kNoMandatoryKeys = 1u << 16,
 };
 
 // ACL categories, named "@<name>" (see acl_categories.cc for the names and order).

@@ -24,6 +24,12 @@ class Dispatcher final : public CommandRunner {
   DispatchResult Execute(Client& client, std::span<const std::string_view> argv);
   // EXEC's queued commands: checked again (arity, ACL) and run, without queueing or blocking.
   void RunQueued(Client& client, std::span<const std::string_view> argv) override;
+  // A script's redis.call: Redis's script checks in its order (unknown command, arity, noscript,
+  // ACL, write from a read-only script, OOM before the script's first write), each refusal with
+  // the script wording, then the command itself. Marks server.script.wrote for a write command.
+  // Defined in dispatcher_script.cc.
+  void RunFromScript(Client& script_client, std::span<const std::string_view> argv,
+                     const ScriptCallRules& rules) override;
 
  private:
   // Returns the command to run, or null after replying with the pre-check's error.

@@ -218,5 +218,34 @@ inline constexpr std::string_view kBlockedGroupDestroyed =
 inline constexpr std::string_view kBlockedStreamDeleted =
     "UNBLOCKED the stream key no longer exists";
 inline constexpr std::string_view kXAutoClaimCount = "ERR COUNT must be > 0";
+// Scripting (EVAL, EVALSHA, SCRIPT, redis.call).
+inline constexpr std::string_view kNoMatchingScript =
+    "NOSCRIPT No matching script. Please use EVAL.";
+inline constexpr std::string_view kNumkeysNegative = "ERR Number of keys can't be negative";
+inline constexpr std::string_view kScriptUnknownCommand =
+    "ERR Unknown Redis command called from script";
+inline constexpr std::string_view kScriptWrongArity =
+    "ERR Wrong number of args calling Redis command from script";
+inline constexpr std::string_view kScriptCommandNotAllowed =
+    "ERR This Redis command is not allowed from script";
+inline constexpr std::string_view kScriptWriteFromReadOnly =
+    "ERR Write commands are not allowed from read-only scripts.";
+inline constexpr std::string_view kScriptNoPermCommand =
+    "ERR The user executing the script can't run this command or subcommand";
+inline constexpr std::string_view kScriptNoPermKeys =
+    "ERR The user executing the script can't access at least one of the keys mentioned in the "
+    "command arguments";
+inline constexpr std::string_view kScriptNoPermChannels =
+    "ERR The user executing the script can't publish to the channel mentioned in the command";
+inline constexpr std::string_view kScriptWriteFlagWithRo =
+    "ERR Can not execute a script with write flag using *_ro command.";
+inline constexpr std::string_view kNotBusy = "NOTBUSY No scripts in execution right now.";
+inline constexpr std::string_view kUnkillableScript =
+    "UNKILLABLE Sorry the script already executed write commands against the dataset. You can "
+    "either wait the script termination or kill the server in a hard way using the SHUTDOWN "
+    "NOSAVE command.";
+inline constexpr std::string_view kScriptFlushOption =
+    "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
+inline constexpr std::string_view kScriptDebugOption = "ERR Use SCRIPT DEBUG YES/SYNC/NO";
 
 }  // namespace tandem::commands::errors

@@ -133,7 +133,7 @@ bool HasKeys(const CommandSpec& spec) { return spec.first_key > 0 || spec.key_fi
 // ---- COMMAND INFO -----------------------------------------------------------------------------
 
 // Flag names in the order COMMAND INFO lists them ("may_replicate" is never shown).
-constexpr std::array<std::pair<uint32_t, std::string_view>, 15> kFlagNames{{
+constexpr std::array<std::pair<uint32_t, std::string_view>, 16> kFlagNames{{
     {kWrite, "write"},
     {kReadonly, "readonly"},
     {kDenyOom, "denyoom"},
@@ -147,6 +147,7 @@ constexpr std::array<std::pair<uint32_t, std::string_view>, 15> kFlagNames{{
     {kSkipSlowlog, "skip_slowlog"},
     {kFast, "fast"},
     {kNoAuth, "no_auth"},
+    {kNoMandatoryKeys, "no_mandatory_keys"},
     {kNoMulti, "no_multi"},
     {kAllowBusy, "allow_busy"},
 }};

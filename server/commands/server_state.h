@@ -24,6 +24,10 @@
 #include "server/config/config.h"
 #include "server/store/keyspace.h"
 
+namespace tandem::scripting {
+class LuaEngine;
+}  // namespace tandem::scripting
+
 namespace tandem::commands {
 
 // Per-command counters for INFO commandstats.
@@ -90,7 +94,15 @@ struct RunningScript {
   bool wrote = false;           // it ran a write command: it cannot be killed
   bool kill_requested = false;  // SCRIPT/FUNCTION KILL asked it to stop
   int64_t start_ms = 0;
-  const Client* caller = nullptr;
+  Client* caller = nullptr;  // the client that sent EVAL/FCALL (ACL LOG shows it)
+};
+
+// What a running script may do: from EVAL_RO/EVALSHA_RO, the script's shebang flags and the
+// memory state when it started.
+struct ScriptCallRules {
+  bool read_only = false;     // EVAL_RO or "no-writes": write commands are refused
+  bool allow_oom = false;     // "allow-oom": denyoom commands run even over maxmemory
+  bool oom_at_start = false;  // used memory was over maxmemory when the script started
 };
 
 // Runs one of EXEC's queued commands with the dispatcher's checks and statistics (implemented by
@@ -99,6 +111,10 @@ class CommandRunner {
  public:
   virtual ~CommandRunner() = default;
   virtual void RunQueued(Client& client, std::span<const std::string_view> argv) = 0;
+  // Runs redis.call/pcall's `argv` for a script's client with the script checks (see
+  // dispatcher_script.cc); the reply, or the refusal, goes to the script client's buffer.
+  virtual void RunFromScript(Client& script_client, std::span<const std::string_view> argv,
+                             const ScriptCallRules& rules) = 0;
 };
 
 // Config values read on every command, cached here by the app's config hooks.
@@ -146,6 +162,9 @@ class ServerState {
 
   RunningScript script;
   Propagation propagation;  // effects sent to replicas and the AOF
+  // The EVAL scripts' Lua state and cache, made on first use (script_family.cc). A shared_ptr so
+  // that this header needs only a declaration of the engine.
+  std::shared_ptr<scripting::LuaEngine> lua;
 
   PauseMode pause_mode = PauseMode::kOff;
   int64_t pause_end_ms = 0;

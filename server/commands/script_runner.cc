@@ -1,0 +1,122 @@
+#include "server/commands/script_runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <string>
+
+#include "server/commands/version.h"
+
+namespace tandem::commands {
+namespace {
+
+// The script client's transport: there is none. Its replies are read back by ScriptCalls.
+class ScriptConnection final : public ClientConnection {
+ public:
+  void CloseAfterReply() override {}
+  void Resume() override {}
+  void ResumeServed() override {}
+  void Flush() override {}
+  std::string PeerAddress() const override { return "lua"; }  // MONITOR shows "[0 lua]"
+  std::string LocalAddress() const override { return ""; }
+  int Fd() const override { return -1; }
+  size_t QueryBufferSize() const override { return 0; }
+  size_t QueryBufferFree() const override { return 0; }
+  size_t OutputBufferSize() const override { return 0; }
+  void SetAuthenticated(bool) override {}
+};
+
+class ScriptCalls final : public scripting::ScriptHost {
+ public:
+  ScriptCalls(Context& ctx, const ScriptCallRules& rules)
+      : server_(ctx.server),
+        rules_(rules),
+        client_(0, &connection_, &output_, ctx.now_ms),
+        threshold_ms_(ctx.server.config.GetInt("busy-reply-threshold")) {
+    client_.db = ctx.client.db;
+    client_.user = ctx.client.user;
+    client_.authenticated = true;
+    client_.in_exec = true;  // blocking commands reply as on a timeout
+  }
+
+  void Call(std::span<const std::string_view> argv, int protocol, std::string* reply) override {
+    client_.set_resp_version(protocol);
+    output_.clear();
+    server_.runner->RunFromScript(client_, argv, rules_);
+    reply->swap(output_);
+  }
+
+  base::StatusOr<bool> AclCheck(std::span<const std::string_view> argv) override {
+    const CommandSpec* spec = server_.commands.Find(argv[0]);
+    if (spec != nullptr && !spec->subcommands.empty() && argv.size() >= 2) {
+      spec = server_.commands.FindSubcommand(*spec, argv[1]);
+    }
+    if (spec == nullptr) return base::Status::InvalidArgument("unknown command");
+    return client_.user == nullptr || !server_.acl.Evaluate(*client_.user, *spec, argv);
+  }
+
+  void Log(scripting::LogLevel level, std::string_view message) override {
+    static constexpr spdlog::level::level_enum kLevels[] = {
+        spdlog::level::trace, spdlog::level::debug, spdlog::level::info, spdlog::level::warn};
+    spdlog::log(kLevels[level], "{}", message);
+  }
+
+  // Accepted and ignored: what a script propagates is decided by effects replication.
+  void SetReplication(int) override {}
+
+  bool Interrupted() override {
+    RunningScript& script = server_.script;
+    if (!script.busy) {
+      if (server_.clock.NowMs() - script.start_ms < threshold_ms_) return false;
+      script.busy = true;
+      spdlog::warn(
+          "Slow script detected: still in execution after {} milliseconds. You can try killing "
+          "the script using the SCRIPT KILL command.",
+          server_.clock.NowMs() - script.start_ms);
+    }
+    if (server_.control != nullptr) server_.control->ProcessEventsWhileBusy();
+    return script.kill_requested;
+  }
+
+ private:
+  ServerState& server_;
+  const ScriptCallRules& rules_;
+  ScriptConnection connection_;
+  std::string output_;
+  Client client_;
+  int64_t threshold_ms_;
+};
+
+}  // namespace
+
+scripting::LuaEngine& LuaScripts(ServerState& server) {
+  if (!server.lua)
+    server.lua = std::make_shared<scripting::LuaEngine>(std::string(kRedisCompatVersion));
+  return *server.lua;
+}
+
+void RunScript(Context& ctx, const scripting::CachedScript& script,
+               std::span<const std::string_view> keys, std::span<const std::string_view> args,
+               const ScriptCallRules& rules) {
+  RunningScript& running = ctx.server.script;
+  running = RunningScript{};
+  running.running = true;
+  running.start_ms = ctx.server.clock.NowMs();
+  running.caller = &ctx.client;
+
+  std::optional<scripting::ScriptError> error;
+  {
+    ScriptCalls calls(ctx, rules);
+    error = LuaScripts(ctx.server).Run(script, keys, args, calls, ctx.reply());
+  }
+  ctx.server.script = RunningScript{};
+  if (!error) return;
+  if (error->already_counted) {
+    ctx.failed = true;
+    ctx.reply().Error(error->message);
+  } else {
+    ctx.Error(error->message);
+  }
+}
+
+}  // namespace tandem::commands
