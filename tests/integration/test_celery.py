@@ -13,9 +13,8 @@ from celery import Celery
 
 app = Celery("tandem_tasks", broker="redis://127.0.0.1:{port}/0", backend="redis://127.0.0.1:{port}/1")
 app.conf.broker_connection_retry_on_startup = True
-# Without ack emulation kombu needs no Lua (its unacked-restore mutex is a redis-py Lock, which
-# releases through EVALSHA); scripting arrives with the Lua issue.
-app.conf.broker_transport_options = {{"ack_emulation": False}}
+# kombu's default ack emulation: unacked messages are restored under a redis-py Lock, whose
+# release runs through EVALSHA.
 
 
 @app.task
@@ -65,6 +64,8 @@ def test_fifty_tasks_round_trip(worker_env):
             raise
     assert values == [2 * i for i in range(50)]
     assert "ready." in log_path.read_text()
+    # Ack emulation ran its Lua: the restore mutex (a redis-py Lock) released through EVALSHA.
+    assert server.client().info("commandstats")["cmdstat_evalsha"]["calls"] > 0
     # Results unsubscribe from the backend when collected: do it while the server still runs.
     del results, result
     gc.collect()

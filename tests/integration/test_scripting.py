@@ -431,3 +431,11 @@ def test_script_unkillable_after_write(server_factory):
     assert result["reply"] == b"done"
     assert client.get("w") == b"1"
     client.close()
+
+
+def test_cmsgpack_and_struct_libraries(r):
+    assert call(r, "EVAL", "return cmsgpack.pack({1, 2, 3})", "0") == b"\x93\x01\x02\x03"
+    assert call(r, "EVAL", "return cmsgpack.unpack(cmsgpack.pack({a=1}))['a']", "0") == 1
+    assert call(r, "EVAL", "return struct.pack('>I2', 258)", "0") == b"\x01\x02"
+    assert call(r, "EVAL", "return {struct.unpack('<i4', ARGV[1])}", "0", b"\xff\xff\xff\xff") == [-1, 5]
+    assert call(r, "EVAL", "return struct.size('!4 b i4')", "0") == 8
