@@ -14,7 +14,6 @@ namespace {
 // Runs between two incremental GC steps (Redis: LUA_GC_CYCLE_PERIOD).
 constexpr int kGcPeriod = 50;
 
-std::string RegistryName(std::string_view sha) { return "f_" + std::string(sha); }
 
 // The count hook: lets the host serve other clients, and stops a killed script. Once killed, the
 // hook fires on every line so that a pcall in the script cannot swallow the kill.
@@ -114,6 +113,7 @@ void LuaEngine::Close() {
 
 void LuaEngine::Flush() {
   Close();
+  by_body_.clear();
   scripts_.clear();
   scripts_memory_ = 0;
   Open();
@@ -128,6 +128,7 @@ const CachedScript* LuaEngine::Find(std::string_view sha) const {
 }
 
 base::StatusOr<const CachedScript*> LuaEngine::Load(std::string_view body) {
+  if (auto it = by_body_.find(body); it != by_body_.end()) return it->second;
   std::string sha = Sha1Hex(body);
   if (auto it = scripts_.find(sha); it != scripts_.end()) return it->second.get();
   base::StatusOr<Shebang> shebang = ParseShebang(body);
@@ -141,14 +142,14 @@ base::StatusOr<const CachedScript*> LuaEngine::Load(std::string_view body) {
     lua_pop(lua_, 1);
     return base::Status::InvalidArgument(std::move(error));
   }
-  lua_setfield(lua_, LUA_REGISTRYINDEX, RegistryName(sha).c_str());
-
   auto script = std::make_unique<CachedScript>();
+  script->function_ref = luaL_ref(lua_, LUA_REGISTRYINDEX);
   script->sha = sha;
   script->body = std::string(body);
   script->shebang = *shebang;
   scripts_memory_ += script->sha.size() + script->body.size() + sizeof(CachedScript);
   const CachedScript* result = script.get();
+  by_body_.emplace(result->body, result);
   scripts_.emplace(std::move(sha), std::move(script));
   return result;
 }
@@ -160,7 +161,7 @@ std::optional<ScriptError> LuaEngine::Run(const CachedScript& script,
   lua_State* L = lua_;
   int base = lua_gettop(L);
   lua_getfield(L, LUA_REGISTRYINDEX, kErrorHandlerName);
-  lua_getfield(L, LUA_REGISTRYINDEX, RegistryName(script.sha).c_str());
+  lua_rawgeti(L, LUA_REGISTRYINDEX, script.function_ref);
   PushRealGlobals(L);
   SetArray(L, lua_gettop(L), "KEYS", keys);
   SetArray(L, lua_gettop(L), "ARGV", args);

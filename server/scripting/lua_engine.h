@@ -1,7 +1,8 @@
 #pragma once
 // LuaEngine: the Lua state of EVAL scripts and its script cache (EVAL, EVALSHA, SCRIPT LOAD/
-// EXISTS/FLUSH). A script is compiled once, cached under the SHA-1 of its body and stored in the
-// Lua registry as "f_<sha>"; runs share the sandboxed globals (lua_sandbox.h).
+// EXISTS/FLUSH). A script is compiled once, cached under the SHA-1 of its body (and found again
+// by its body, so a repeated EVAL computes no SHA-1) with its function referenced from the Lua
+// registry; runs share the sandboxed globals (lua_sandbox.h).
 //
 // Owner: the command layer (one per server); used only from the server thread. Not reentrant: a
 // script cannot run another script.
@@ -27,6 +28,7 @@ struct CachedScript {
   std::string sha;   // 40 lowercase hex characters
   std::string body;  // as given, shebang included
   Shebang shebang;
+  int function_ref = 0;  // the compiled function, in the Lua registry (luaL_ref)
 };
 
 // How a run failed: the error reply's text (after '-').
@@ -73,6 +75,7 @@ class LuaEngine {
   std::string redis_version_;
   lua_State* lua_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<CachedScript>> scripts_;
+  std::unordered_map<std::string_view, const CachedScript*> by_body_;  // views of script bodies
   size_t scripts_memory_ = 0;
   int runs_since_gc_ = 0;
 };
