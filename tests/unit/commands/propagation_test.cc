@@ -89,5 +89,21 @@ TEST_F(PropagationTest, AServedBlockedClientIsItsOwnUnit) {
   EXPECT_THAT(Sent(), ElementsAre("0 RPUSH list x", "0 BLPOP list 0"));
 }
 
+
+TEST_F(PropagationTest, AScriptPropagatesItsEffectsNeverItsText) {
+  Run({"EVAL", "redis.call('SET', KEYS[1], 'a') redis.call('INCR', KEYS[2]) return 1", "2", "k",
+       "n"});
+  EXPECT_THAT(Sent(), ElementsAre("-1 MULTI", "0 SET k a", "0 INCR n", "-1 EXEC"));
+  Run({"EVAL", "return redis.call('SET', KEYS[1], 'b')", "1", "k"});
+  EXPECT_THAT(Sent(), ElementsAre("0 SET k b"));
+  Run({"EVAL", "return redis.call('GET', KEYS[1])", "1", "k"});
+  EXPECT_THAT(Sent(), IsEmpty());
+}
+
+TEST_F(PropagationTest, AScriptThatFailsAfterAWriteStillPropagatesTheWrite) {
+  Run({"EVAL", "redis.call('SET', 'k', 'v') error('boom')", "0"});
+  EXPECT_THAT(Sent(), ElementsAre("0 SET k v"));
+}
+
 }  // namespace
 }  // namespace tandem::commands
