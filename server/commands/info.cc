@@ -13,6 +13,7 @@
 #include "server/base/ascii_case.h"
 #include "server/base/memory.h"
 #include "server/commands/version.h"
+#include "server/scripting/lua_engine.h"
 
 namespace tandem::commands {
 namespace {
@@ -170,14 +171,23 @@ void MemorySection(ServerState& server, SectionWriter& w) {
   w.Field("allocator_resident", rss);
   w.Field("total_system_memory", system);
   w.Field("total_system_memory_human", BytesToHuman(system));
-  for (std::string_view name :
-       {"used_memory_lua", "used_memory_vm_eval", "used_memory_lua_human",
-        "used_memory_scripts_eval", "number_of_cached_scripts", "number_of_functions",
-        "number_of_libraries", "used_memory_vm_functions", "used_memory_vm_total",
-        "used_memory_vm_total_human", "used_memory_functions", "used_memory_scripts",
-        "used_memory_scripts_human"}) {
-    w.Field(name, name.ends_with("_human") ? "0B" : "0");
-  }
+  // EVAL's Lua state exists once a script ran (the functions' state comes with FUNCTION LOAD).
+  const scripting::LuaEngine* lua = server.lua.get();
+  uint64_t vm_eval = lua != nullptr ? lua->lua_memory() : 0;
+  uint64_t scripts_eval = lua != nullptr ? lua->scripts_memory() : 0;
+  w.Field("used_memory_lua", vm_eval);
+  w.Field("used_memory_vm_eval", vm_eval);
+  w.Field("used_memory_lua_human", BytesToHuman(vm_eval));
+  w.Field("used_memory_scripts_eval", scripts_eval);
+  w.Field("number_of_cached_scripts", lua != nullptr ? lua->script_count() : 0);
+  w.Field("number_of_functions", 0);
+  w.Field("number_of_libraries", 0);
+  w.Field("used_memory_vm_functions", 0);
+  w.Field("used_memory_vm_total", vm_eval);
+  w.Field("used_memory_vm_total_human", BytesToHuman(vm_eval));
+  w.Field("used_memory_functions", 0);
+  w.Field("used_memory_scripts", scripts_eval);
+  w.Field("used_memory_scripts_human", BytesToHuman(scripts_eval));
   w.Field("maxmemory", maxmemory);
   w.Field("maxmemory_human", BytesToHuman(maxmemory));
   w.Field("maxmemory_policy", server.config.GetString("maxmemory-policy"));

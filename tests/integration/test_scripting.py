@@ -439,3 +439,15 @@ def test_cmsgpack_and_struct_libraries(r):
     assert call(r, "EVAL", "return struct.pack('>I2', 258)", "0") == b"\x01\x02"
     assert call(r, "EVAL", "return {struct.unpack('<i4', ARGV[1])}", "0", b"\xff\xff\xff\xff") == [-1, 5]
     assert call(r, "EVAL", "return struct.size('!4 b i4')", "0") == 8
+
+
+def test_info_memory_counts_cached_scripts(r):
+    call(r, "SCRIPT", "FLUSH")
+    call(r, "SCRIPT", "LOAD", "return 1")
+    call(r, "EVAL", "return 2", "0")
+    info = r.info("memory")
+    assert info["number_of_cached_scripts"] == 2
+    assert info["used_memory_lua"] > 0
+    assert info["used_memory_scripts_eval"] > 0
+    call(r, "SCRIPT", "FLUSH")
+    assert r.info("memory")["number_of_cached_scripts"] == 0
