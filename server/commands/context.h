@@ -55,6 +55,13 @@ class Context {
     server.NotifyKeyspaceEvent(event_class, event, key, client.db);
   }
 
+  // Effects propagation (propagation.h): records `argv` as what replicas and the AOF get for this
+  // call, in this client's database; once a call recorded anything its own argv is not recorded.
+  // Check server.propagation.enabled() before building an argv that costs anything.
+  void Propagate(std::span<const std::string_view> effect) {
+    server.propagation.Record(client.db, effect);
+  }
+
   // Blocking commands. False inside MULTI/EXEC or a script: the handler then replies as on a
   // timeout instead of blocking.
   bool CanBlock() const { return !client.in_exec; }
