@@ -59,7 +59,9 @@ void Dispatcher::RunFromScript(Client& client, std::span<const std::string_view>
     return Reject(client, spec, errors::kOom);
   }
   if (write) server_.script.wrote = true;
-  Call(client, *spec, argv, server_.clock.NowMs());
+  // As Redis: time stands still for key expiry while a script runs, so a key cannot expire
+  // between two of its calls.
+  Call(client, *spec, argv, server_.script.start_ms);
 }
 
 }  // namespace tandem::commands

@@ -451,3 +451,19 @@ def test_info_memory_counts_cached_scripts(r):
     assert info["used_memory_scripts_eval"] > 0
     call(r, "SCRIPT", "FLUSH")
     assert r.info("memory")["number_of_cached_scripts"] == 0
+
+
+def test_keys_do_not_expire_while_a_script_runs(r):
+    r.set("short", "v", px=30)
+    body = """
+    local before = redis.call('EXISTS', KEYS[1])
+    local t = redis.call('TIME')
+    local start = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+    repeat
+      t = redis.call('TIME')
+    until tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000 - start > 60
+    return {before, redis.call('EXISTS', KEYS[1])}
+    """
+    assert call(r, "EVAL", body, "1", "short") == [1, 1]
+    time.sleep(0.01)
+    assert r.exists("short") == 0
