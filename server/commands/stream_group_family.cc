@@ -1,7 +1,8 @@
 // Command family: stream consumer groups: XGROUP, XREADGROUP, XACK, XPENDING, XCLAIM, XAUTOCLAIM
 // (XINFO is in stream_info_family.cc). Semantics and errors are Redis 7.0's: deliveries with ">"
 // add to the group PEL unless NOACK, history reads re-deliver from the consumer's own PEL, claims
-// drop PEL entries whose stream entry was deleted.
+// drop PEL entries whose stream entry was deleted. XREADGROUP, XCLAIM and XAUTOCLAIM propagate
+// their effects, not themselves (see "Effects propagation" below).
 
 #include <array>
 #include <cstdint>
@@ -52,8 +53,9 @@ int64_t ElapsedMs(int64_t now_ms, uint64_t since) {
 // ---- Effects propagation ----
 // A replica cannot re-derive what XREADGROUP, XCLAIM and XAUTOCLAIM did to a group (which entries
 // were delivered, when, to whom), so these commands never propagate themselves: they record, as
-// Redis 7.0 does, one idempotent XCLAIM per pending entry they created, changed or dropped, and
-// XGROUP SETID / CREATECONSUMER where an XCLAIM cannot carry the change.
+// Redis does, one idempotent XCLAIM per pending entry they created, changed or dropped, and
+// XGROUP SETID / CREATECONSUMER where an XCLAIM cannot carry the change (records checked against
+// redis-server 7.0's AOF).
 
 // XCLAIM key group owner 0 id TIME delivery-time RETRYCOUNT delivery-count FORCE JUSTID LASTID
 // group-last-id: sets the pending entry `id` on a replica as it is here, or, when the stream entry
