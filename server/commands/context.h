@@ -61,6 +61,8 @@ class Context {
   void Propagate(std::span<const std::string_view> effect) {
     server.propagation.Record(client.db, effect);
   }
+  // Records nothing for this call even though it wrote (Redis's preventCommandPropagation).
+  void PreventPropagation() { server.propagation.Prevent(); }
 
   // Blocking commands. False inside MULTI/EXEC or a script: the handler then replies as on a
   // timeout instead of blocking.

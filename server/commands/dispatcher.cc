@@ -190,13 +190,14 @@ DispatchResult Dispatcher::Call(Client& client, const CommandSpec& spec,
   Context ctx(argv, spec, client, server_, now_ms);
   int db = client.db;
   uint64_t dirty_before = server_.stats.dirty;
-  size_t recorded_before = server_.propagation.pending();
+  uint64_t handled_before = server_.propagation.handled();
   int64_t start = SteadyMicros();
   spec.handler(ctx);
   // A blocked command is counted when it is finally served.
   if (ctx.blocked) return DispatchResult::kBlocked;
-  // A write propagates itself unless it ran writes that recorded themselves (EXEC, scripts).
-  if (server_.stats.dirty != dirty_before && server_.propagation.pending() == recorded_before) {
+  // A write propagates itself unless it recorded its effects or prevented propagation, or ran
+  // writes that did (EXEC, scripts).
+  if (server_.stats.dirty != dirty_before && server_.propagation.handled() == handled_before) {
     server_.propagation.Record(db, argv);
   }
   AfterCall(client, spec, argv, SteadyMicros() - start, ctx.failed);

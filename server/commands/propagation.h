@@ -37,8 +37,12 @@ class Propagation {
   void EndUnit();
   // Records one write of the current unit; outside a unit it is sent at once (active expiry).
   void Record(int db, std::span<const std::string_view> argv);
-  // Commands recorded in the current unit so far (a container compares it before and after).
-  size_t pending() const { return pending_.size(); }
+  // Redis's preventCommandPropagation: the current call (and the EXEC or script around it) is not
+  // recorded as its arguments, although it wrote: it recorded its effects, or has none to send.
+  void Prevent() { ++prevented_; }
+  // Changes whenever a call records or prevents (a container compares it before and after): a
+  // call that wrote and left it unchanged is recorded as its own arguments.
+  uint64_t handled() const { return pending_.size() + prevented_; }
 
  private:
   struct Command {
@@ -50,6 +54,7 @@ class Propagation {
   Propagator* propagator_ = nullptr;
   int depth_ = 0;
   std::vector<Command> pending_;
+  uint64_t prevented_ = 0;
 };
 
 }  // namespace tandem::commands

@@ -145,7 +145,7 @@ bool ParseAddOrTrimArgs(Context& ctx, bool xadd, AddOrTrimArgs* args) {
         }
         strategy = store::TrimStrategy::kMinId;
       }
-      ++i;
+      args->threshold_index = ++i;
     } else if (base::EqualsIgnoreCase(opt, "limit") && more > 0) {
       if (!ParseNonNegative(ctx, argv[i + 1], errors::kStreamLimitNegative, &limit)) return false;
       limit_given = true;
@@ -193,6 +193,29 @@ bool ParseAddOrTrimArgs(Context& ctx, bool xadd, AddOrTrimArgs* args) {
   }
   args->fields_index = i + 1;
   return true;
+}
+
+std::string ExactTrimThreshold(const store::Stream& s, store::TrimStrategy strategy) {
+  if (strategy == store::TrimStrategy::kMaxLen) return std::to_string(s.length());
+  std::optional<store::StreamEntry> first = s.FirstEntry();
+  return (first ? first->id() : StreamId::Max()).ToString();
+}
+
+std::vector<std::string_view> RewriteAddOrTrim(std::span<const std::string_view> argv,
+                                               const AddOrTrimArgs& args, bool xadd,
+                                               std::string_view id, std::string_view threshold) {
+  std::vector<std::string_view> out(argv.begin(), argv.end());
+  // XADD's options end at its ID; XTRIM's at the end.
+  size_t options_end = xadd ? args.fields_index - 1 : argv.size();
+  if (xadd && !id.empty()) out[options_end] = id;
+  if (threshold.empty()) return out;
+  out[args.threshold_index - 1] = "=";  // an approximate trim always has its "~" there
+  out[args.threshold_index] = threshold;
+  // Option values are numbers or IDs, so a "LIMIT" here is always the option.
+  for (size_t i = options_end; i-- > 2;) {
+    if (base::EqualsIgnoreCase(argv[i], "limit")) out.erase(out.begin() + i, out.begin() + i + 2);
+  }
+  return out;
 }
 
 bool ParseReadArgs(Context& ctx, bool group_form, ReadArgs* args) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -42,6 +43,7 @@ bool ParseRangeArgs(Context& ctx, std::string_view start, std::string_view end,
 
 struct AddOrTrimArgs {
   std::optional<store::TrimSpec> trim;  // MAXLEN / MINID given
+  size_t threshold_index = 0;           // with trim: argv index of the MAXLEN / MINID value
   bool nomkstream = false;              // XADD only
   store::XAddId id;                     // XADD only
   size_t fields_index = 0;              // XADD only: argv index of the first field
@@ -50,6 +52,19 @@ struct AddOrTrimArgs {
 // the ID and the field/value pairs; XTRIM: the trimming options only), as Redis's
 // streamParseAddOrTrimArgsOrReply does, errors included.
 bool ParseAddOrTrimArgs(Context& ctx, bool xadd, AddOrTrimArgs* args);
+
+// Effects propagation of XADD / XTRIM (Redis's argument rewriting). The threshold of an exact trim
+// that leaves `s` as it is now: MAXLEN its length, MINID its first entry's ID (the maximum ID once
+// it is empty).
+std::string ExactTrimThreshold(const store::Stream& s, store::TrimStrategy strategy);
+// The parsed XADD (`xadd`) or XTRIM `argv` with XADD's ID argument replaced by `id` when it is not
+// empty, and, when `threshold` is not empty, the approximate trim made exact: "~" becomes "=", the
+// threshold becomes `threshold` and LIMIT is dropped (Redis keeps LIMIT, which it accepts without
+// "~" only from its master; Tandem has no such client flag yet, and an exact trim needs no LIMIT
+// to remove the same entries). The views point into argv, id and threshold.
+std::vector<std::string_view> RewriteAddOrTrim(std::span<const std::string_view> argv,
+                                               const AddOrTrimArgs& args, bool xadd,
+                                               std::string_view id, std::string_view threshold);
 
 // ---- XREAD / XREADGROUP options ----
 

@@ -26,6 +26,18 @@ using store::StreamId;
 
 constexpr int kStreamEvent = config::keyspace_event::kStream;
 
+// What replicas get for an XADD, as Redis rewrites it: the ID it generated in place of "*" or
+// "ms-*", and an approximate trim made exact (even when it removed nothing), so that a replica
+// ends with the same entries whatever its node layout and clock.
+void PropagateXAdd(Context& ctx, const AddOrTrimArgs& args, const Stream& s, StreamId id) {
+  bool generated_id = args.id.auto_ms || !args.id.seq_given;
+  bool approx = args.trim && args.trim->approx;
+  if (!ctx.server.propagation.enabled() || (!generated_id && !approx)) return;  // argv as it is
+  std::string id_text = generated_id ? id.ToString() : std::string();
+  std::string threshold = approx ? ExactTrimThreshold(s, args.trim->strategy) : std::string();
+  ctx.Propagate(RewriteAddOrTrim(ctx.argv, args, /*xadd=*/true, id_text, threshold));
+}
+
 // XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [...]
 void XAdd(Context& ctx) {
   AddOrTrimArgs args;
@@ -68,6 +80,7 @@ void XAdd(Context& ctx) {
   ctx.Dirty();
   if (args.trim && s->Trim(*args.trim) > 0) ctx.Notify(kStreamEvent, "xtrim", key);
   ctx.Touched(key);
+  PropagateXAdd(ctx, args, *s, added.id);
 }
 
 // XRANGE key start end [COUNT n] / XREVRANGE key end start [COUNT n]
@@ -140,6 +153,11 @@ void XTrim(Context& ctx) {
     ctx.Notify(kStreamEvent, "xtrim", key);
     ctx.Touched(key);
     ctx.Dirty(deleted);
+    // An approximate trim goes out exact, as for XADD.
+    if (args.trim->approx && ctx.server.propagation.enabled()) {
+      std::string threshold = ExactTrimThreshold(*s, args.trim->strategy);
+      ctx.Propagate(RewriteAddOrTrim(ctx.argv, args, /*xadd=*/false, {}, threshold));
+    }
   }
   ctx.reply().Integer(static_cast<int64_t>(deleted));
 }

@@ -1,8 +1,10 @@
 // Command family: stream consumer groups: XGROUP, XREADGROUP, XACK, XPENDING, XCLAIM, XAUTOCLAIM
 // (XINFO is in stream_info_family.cc). Semantics and errors are Redis 7.0's: deliveries with ">"
 // add to the group PEL unless NOACK, history reads re-deliver from the consumer's own PEL, claims
-// drop PEL entries whose stream entry was deleted.
+// drop PEL entries whose stream entry was deleted. XREADGROUP, XCLAIM and XAUTOCLAIM propagate
+// their effects, not themselves (see "Effects propagation" below).
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,15 +50,62 @@ int64_t ElapsedMs(int64_t now_ms, uint64_t since) {
   return elapsed < 0 ? 0 : elapsed;
 }
 
-// The consumer `name` of `group`, created (with the "xgroup-createconsumer" event) when absent.
-// Its seen time becomes now, as Redis's consumer lookup refreshes it.
+// ---- Effects propagation ----
+// A replica cannot re-derive what XREADGROUP, XCLAIM and XAUTOCLAIM did to a group (which entries
+// were delivered, when, to whom), so these commands never propagate themselves: they record, as
+// Redis does, one idempotent XCLAIM per pending entry they created, changed or dropped, and
+// XGROUP SETID / CREATECONSUMER where an XCLAIM cannot carry the change (records checked against
+// redis-server 7.0's AOF).
+
+// XCLAIM key group owner 0 id TIME delivery-time RETRYCOUNT delivery-count FORCE JUSTID LASTID
+// group-last-id: sets the pending entry `id` on a replica as it is here, or, when the stream entry
+// is gone, drops it there.
+void PropagateClaim(Context& ctx, std::string_view key, std::string_view group_name,
+                    const ConsumerGroup& group, std::string_view id, std::string_view owner,
+                    const PendingEntry& entry) {
+  if (!ctx.server.propagation.enabled()) return;
+  std::string time = std::to_string(entry.delivery_time_ms);
+  std::string count = std::to_string(entry.delivery_count);
+  char last_id[StreamId::kMaxText];
+  std::string_view last = group.last_id.Format(last_id);
+  std::array<std::string_view, 14> effect = {"XCLAIM", key,      group_name, owner,        "0",
+                                             id,       "TIME",   time,       "RETRYCOUNT", count,
+                                             "FORCE",  "JUSTID", "LASTID",   last};
+  ctx.Propagate(effect);
+}
+
+// The same for a pending entry that is still there, named by its ID.
+void PropagateClaim(Context& ctx, std::string_view key, std::string_view group_name,
+                    const ConsumerGroup& group, StreamId id) {
+  if (!ctx.server.propagation.enabled()) return;
+  const PendingEntry& entry = *group.FindPending(id);
+  char id_text[StreamId::kMaxText];
+  PropagateClaim(ctx, key, group_name, group, id.Format(id_text), entry.consumer->name, entry);
+}
+
+// XGROUP SETID key group last-id ENTRIESREAD entries-read: a group position that no XCLAIM
+// carried (NOACK deliveries, XCLAIM's LASTID without a claim).
+void PropagateGroupPosition(Context& ctx, std::string_view key, std::string_view group_name,
+                            const ConsumerGroup& group) {
+  if (!ctx.server.propagation.enabled()) return;
+  char last_id[StreamId::kMaxText];
+  std::string entries_read = std::to_string(group.entries_read);
+  std::string_view last = group.last_id.Format(last_id);
+  std::array<std::string_view, 7> effect = {"XGROUP", "SETID",       key,         group_name,
+                                            last,     "ENTRIESREAD", entries_read};
+  ctx.Propagate(effect);
+}
+
+// The consumer `name` of `group`, created (with the "xgroup-createconsumer" event) when absent;
+// *created tells which. Its seen time becomes now, as Redis's consumer lookup refreshes it.
 StreamConsumer* ConsumerForDelivery(Context& ctx, ConsumerGroup* group, std::string_view key,
-                                    std::string_view name) {
-  auto [consumer, created] = group->CreateConsumer(name, static_cast<uint64_t>(ctx.now_ms));
-  if (created) {
+                                    std::string_view name, bool* created = nullptr) {
+  auto [consumer, was_created] = group->CreateConsumer(name, static_cast<uint64_t>(ctx.now_ms));
+  if (was_created) {
     ctx.Notify(kStreamEvent, "xgroup-createconsumer", key);
     ctx.Dirty();
   }
+  if (created != nullptr) *created = was_created;
   consumer->seen_time_ms = static_cast<uint64_t>(ctx.now_ms);
   return consumer;
 }
@@ -227,9 +276,13 @@ struct GroupRead {
 };
 
 // Replies the new entries of `read` (after the group's last ID, at most `count`), delivering them:
-// the group's position advances and, unless `noack`, each goes to the consumer's PEL.
-void DeliverNew(Context& ctx, const GroupRead& read, StreamConsumer* consumer, size_t count,
-                bool noack) {
+// the group's position advances and, unless `noack`, each goes to the consumer's PEL. Propagated as
+// an XCLAIM per PEL entry, then one XGROUP SETID with the new position and read counter. Redis 7.0
+// sends that SETID only with NOACK, which leaves a replica's entries-read (and so its lag) behind
+// after ordinary reads, since XCLAIM does not carry it; Redis 7.2.4 fixed that (redis#12898) by
+// always sending it, and so does Tandem.
+void DeliverNew(Context& ctx, std::string_view key, std::string_view group_name,
+                const GroupRead& read, StreamConsumer* consumer, size_t count, bool noack) {
   std::vector<store::StreamEntry> entries;
   std::optional<StreamId> start = read.group->last_id.Next();
   if (start) {
@@ -237,11 +290,18 @@ void DeliverNew(Context& ctx, const GroupRead& read, StreamConsumer* consumer, s
                        [&](const store::StreamEntry& entry) { entries.push_back(entry); });
   }
   ctx.reply().ArrayHeader(entries.size());
+  bool advanced = false;
   for (const store::StreamEntry& entry : entries) {
-    if (entry.id() > read.group->last_id) read.stream->AdvanceGroup(*read.group, entry.id());
+    if (entry.id() > read.group->last_id) {
+      read.stream->AdvanceGroup(*read.group, entry.id());
+      advanced = true;
+    }
     ReplyStreamEntry(ctx.reply(), entry);
-    if (!noack) read.group->Deliver(entry.id(), consumer, static_cast<uint64_t>(ctx.now_ms));
+    if (noack) continue;
+    read.group->Deliver(entry.id(), consumer, static_cast<uint64_t>(ctx.now_ms));
+    PropagateClaim(ctx, key, group_name, *read.group, entry.id());
   }
+  if (advanced) PropagateGroupPosition(ctx, key, group_name, *read.group);
 }
 
 // Replies the consumer's pending entries after `read.after` (at most `count`), counting a
@@ -314,15 +374,26 @@ void XReadGroup(Context& ctx) {
     if (!args.block || !ctx.CanBlock()) return ctx.reply().NullArray();
     return ctx.Block(ctx.argv.subspan(args.streams_index, args.stream_count), args.deadline_ms);
   }
+  // What a replica needs is recorded below; a history read (delivery counts and times of entries
+  // already pending) is not propagated at all, as in Redis.
+  ctx.PreventPropagation();
   ReplyStreamsHeader(ctx.reply(), served.size());
   for (size_t i : served) {
     std::string_view key = args.key(ctx.argv, i);
     ReplyStreamKey(ctx.reply(), key);
-    StreamConsumer* consumer = ConsumerForDelivery(ctx, reads[i].group, key, args.consumer);
+    bool created = false;
+    StreamConsumer* consumer =
+        ConsumerForDelivery(ctx, reads[i].group, key, args.consumer, &created);
+    // Without NOACK the XCLAIMs create the consumer on a replica; with it nothing else would.
+    if (created && args.noack && ctx.server.propagation.enabled()) {
+      std::array<std::string_view, 5> effect = {"XGROUP", "CREATECONSUMER", key, args.group,
+                                                args.consumer};
+      ctx.Propagate(effect);
+    }
     if (reads[i].history) {
       DeliverHistory(ctx, reads[i], consumer, args.count);
     } else {
-      DeliverNew(ctx, reads[i], consumer, args.count, args.noack);
+      DeliverNew(ctx, key, args.group, reads[i], consumer, args.count, args.noack);
     }
     ctx.Touched(key);
     ctx.Dirty();
@@ -506,21 +577,32 @@ void XClaim(Context& ctx) {
   if (!ParseClaimOptions(ctx, j, &opts)) return;
 
   uint64_t dirty = 0;
+  // A new position goes out as XGROUP SETID unless an XCLAIM record (which carries LASTID) does.
+  bool propagate_last_id = false;
   if (opts.last_id > group->last_id) {
     group->last_id = opts.last_id;
-    ++dirty;
+    propagate_last_id = true;
   }
   // A bogus delivery time (negative or in the future) becomes now rather than an error.
   int64_t delivery_time = opts.delivery_time.value_or(ctx.now_ms);
   if (delivery_time < 0 || delivery_time > ctx.now_ms) delivery_time = ctx.now_ms;
 
+  ctx.PreventPropagation();  // the effects below are what a replica gets
   StreamConsumer* consumer = nullptr;
   std::vector<StreamId> claimed;
-  for (StreamId id : ids) {
+  for (size_t k = 0; k < ids.size(); ++k) {
+    StreamId id = ids[k];
     PendingEntry* pending = group->FindPending(id);
     if (!s->Contains(id)) {
-      // The entry was deleted: 7.0 drops it from the PEL.
-      if (pending != nullptr && group->Ack(id)) ++dirty;
+      // The entry was deleted: 7.0 drops it from the PEL, and so does the XCLAIM sent (naming the
+      // ID as the client wrote it, as Redis does).
+      if (pending != nullptr) {
+        PropagateClaim(ctx, key, ctx.argv[2], *group, ctx.argv[5 + k], pending->consumer->name,
+                       *pending);
+        propagate_last_id = false;
+        group->Ack(id);
+        ++dirty;
+      }
       continue;
     }
     bool forced = false;
@@ -540,12 +622,40 @@ void XClaim(Context& ctx) {
       ++pending->delivery_count;
     }
     claimed.push_back(id);
+    PropagateClaim(ctx, key, ctx.argv[2], *group, ctx.argv[5 + k], consumer->name, *pending);
+    propagate_last_id = false;
+    ++dirty;
+  }
+  if (propagate_last_id) {
+    PropagateGroupPosition(ctx, key, ctx.argv[2], *group);
     ++dirty;
   }
   ReplyClaimed(ctx, *s, claimed, opts.just_id);
   if (dirty > 0) {
     ctx.Touched(key);
     ctx.Dirty(dirty);
+  }
+}
+
+// XAUTOCLAIM's effects: an XCLAIM for each entry claimed or dropped, in PEL (ID) order as the
+// scan met them; `deleted_owners` are the owners of result.deleted, in the same order.
+void PropagateAutoClaim(Context& ctx, const ConsumerGroup& group,
+                        const store::AutoClaimResult& result,
+                        const std::vector<std::string_view>& deleted_owners) {
+  std::string_view key = ctx.argv[1];
+  std::string_view group_name = ctx.argv[2];
+  size_t c = 0;
+  size_t d = 0;
+  while (c < result.claimed.size() || d < result.deleted.size()) {
+    if (d == result.deleted.size() ||
+        (c < result.claimed.size() && result.claimed[c] < result.deleted[d].first)) {
+      PropagateClaim(ctx, key, group_name, group, result.claimed[c++]);
+      continue;
+    }
+    char id[StreamId::kMaxText];
+    PropagateClaim(ctx, key, group_name, group, result.deleted[d].first.Format(id),
+                   deleted_owners[d], result.deleted[d].second);
+    ++d;
   }
 }
 
@@ -587,10 +697,19 @@ void XAutoClaim(Context& ctx) {
   // The consumer exists only once it claims something: one created here for a scan that claims
   // nothing is removed again, without an event.
   auto [consumer, created] = group->CreateConsumer(ctx.argv[3], static_cast<uint64_t>(ctx.now_ms));
+  // The owners of the entries found deleted, noted while they are still pending (the XCLAIM that
+  // drops one names its owner). Consumers outlive the scan, so the names stay valid.
+  bool propagate = ctx.server.propagation.enabled();
+  std::vector<std::string_view> deleted_owners;
   store::AutoClaimResult result = group->AutoClaim(
       start, static_cast<size_t>(count), static_cast<uint64_t>(*min_idle > 0 ? *min_idle : 0),
-      static_cast<uint64_t>(ctx.now_ms), consumer, just_id,
-      [s](StreamId id) { return s->Contains(id); });
+      static_cast<uint64_t>(ctx.now_ms), consumer, just_id, [&](StreamId id) {
+        if (s->Contains(id)) return true;
+        if (propagate) deleted_owners.push_back(group->FindPending(id)->consumer->name);
+        return false;
+      });
+  ctx.PreventPropagation();
+  if (propagate) PropagateAutoClaim(ctx, *group, result, deleted_owners);
   if (result.claimed.empty()) {
     if (created) group->DeleteConsumer(ctx.argv[3]);
   } else {
