@@ -6,20 +6,11 @@ import pytest
 import redis
 
 from support.resp_socket import RawConnection, RespError
+from support.waits import wait_blocked
 
 
 def client(server):
     return redis.Redis(host="127.0.0.1", port=server.port, socket_timeout=10)
-
-
-def wait_blocked(r, count, limit=5.0):
-    """Waits until INFO clients reports `count` blocked clients."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if r.info("clients")["blocked_clients"] == count:
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"blocked_clients never reached {count}")
 
 
 def test_blpop_serves_existing_element_at_once(r):

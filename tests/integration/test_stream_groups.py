@@ -7,19 +7,10 @@ import redis
 
 from support.keyevents import keyevents
 from support.resp_socket import RawConnection, RespError
+from support.waits import wait_blocked
 
 NO_KEY = ("ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the "
           "MKSTREAM option to create an empty stream automatically.")
-
-
-def wait_blocked(r, count, limit=5.0):
-    """Waits until INFO clients reports `count` blocked clients."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if r.info("clients")["blocked_clients"] == count:
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"blocked_clients never reached {count}")
 
 
 def info_map(reply):

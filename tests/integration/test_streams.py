@@ -7,22 +7,13 @@ import redis
 
 from support.keyevents import keyevents
 from support.resp_socket import RawConnection, RespError
+from support.waits import wait_blocked
 
 SYNTAX = r"^syntax error$"
 NOT_INTEGER = r"^value is not an integer or out of range$"
 INVALID_ID = r"^Invalid stream ID specified as stream command argument$"
 WRONGTYPE = r"^WRONGTYPE Operation against a key holding the wrong kind of value$"
 U64 = 2**64 - 1
-
-
-def wait_blocked(r, count, limit=5.0):
-    """Waits until INFO clients reports `count` blocked clients."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if r.info("clients")["blocked_clients"] == count:
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"blocked_clients never reached {count}")
 
 
 def ids(entries):

@@ -1,23 +1,14 @@
 // Effects propagation through the dispatcher: what a replica or the AOF would receive.
 
-#include "server/commands/propagation.h"
-
 #include <gmock/gmock.h>
 
 #include "tests/unit/commands/command_fixture.h"
+#include "tests/unit/commands/recording_propagator.h"
 
 namespace tandem::commands {
 namespace {
 
-class RecordingPropagator final : public Propagator {
- public:
-  void Propagate(int db, std::span<const std::string_view> argv) override {
-    std::string line = std::to_string(db);
-    for (std::string_view a : argv) line += " " + std::string(a);
-    lines.push_back(line);
-  }
-  std::vector<std::string> lines;
-};
+using testing::RecordingPropagator;
 
 class PropagationTest : public testing::CommandTest {
  protected:

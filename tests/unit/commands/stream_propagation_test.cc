@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "server/commands/propagation.h"
 #include "tests/unit/commands/command_fixture.h"
+#include "tests/unit/commands/recording_propagator.h"
 
 namespace tandem::commands {
 namespace {
@@ -21,17 +21,7 @@ using resp::Reply;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-class RecordingPropagator final : public Propagator {
- public:
-  void Propagate(int db, std::span<const std::string_view> argv) override {
-    std::string line = std::to_string(db);
-    for (std::string_view a : argv) line += " " + std::string(a);
-    lines.push_back(line);
-    commands.emplace_back(argv.begin(), argv.end());
-  }
-  std::vector<std::string> lines;                  // "db arg arg ..."
-  std::vector<std::vector<std::string>> commands;  // the same, for replay
-};
+using testing::RecordingPropagator;
 
 class StreamPropagationTest : public testing::CommandTest {
  protected:
