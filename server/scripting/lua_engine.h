@@ -16,6 +16,7 @@
 
 #include "server/base/status.h"
 #include "server/resp/reply_builder.h"
+#include "server/scripting/lua_run.h"
 #include "server/scripting/script_host.h"
 #include "server/scripting/shebang.h"
 
@@ -27,13 +28,6 @@ struct CachedScript {
   std::string sha;   // 40 lowercase hex characters
   std::string body;  // as given, shebang included
   Shebang shebang;
-};
-
-// How a run failed: the error reply's text (after '-').
-struct ScriptError {
-  std::string message;
-  // The error is a command's error reply raised by redis.call, already counted in errorstats.
-  bool already_counted = false;
 };
 
 class LuaEngine {
