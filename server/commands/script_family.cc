@@ -94,7 +94,7 @@ void ScriptKill(Context& ctx) {
   RunningScript& script = ctx.server.script;
   if (!script.running) return ctx.Error(errors::kNotBusy);
   if (script.wrote) return ctx.Error(errors::kUnkillableScript);
-  if (script.is_function) return ctx.Error(errors::kNotBusy);  // FUNCTION KILL stops those
+  if (script.is_function) return ctx.Error(errors::kBusyFunction);  // FUNCTION KILL stops those
   script.kill_requested = true;
   ctx.reply().SimpleString("OK");
 }

@@ -56,6 +56,10 @@ class ScriptCalls final : public scripting::ScriptHost {
   }
 
   void Log(scripting::LogLevel level, std::string_view message) override {
+    LogMessage(level, message);
+  }
+
+  static void LogMessage(scripting::LogLevel level, std::string_view message) {
     static constexpr spdlog::level::level_enum kLevels[] = {
         spdlog::level::trace, spdlog::level::debug, spdlog::level::info, spdlog::level::warn};
     spdlog::log(kLevels[level], "{}", message);
@@ -95,11 +99,23 @@ scripting::LuaEngine& LuaScripts(ServerState& server) {
   return *server.lua;
 }
 
-void RunScript(Context& ctx, const scripting::CachedScript& script,
-               std::span<const std::string_view> keys, std::span<const std::string_view> args,
-               const ScriptCallRules& rules) {
+scripting::FunctionEngine& LuaFunctions(ServerState& server) {
+  if (!server.functions) {
+    server.functions = std::make_shared<scripting::FunctionEngine>(
+        std::string(kRedisCompatVersion), [](scripting::LogLevel level, std::string_view message) {
+          ScriptCalls::LogMessage(level, message);
+        });
+  }
+  return *server.functions;
+}
+
+namespace {
+
+// Runs `run(host)` as the running script of ctx's client and replies with its error, if any
+// (`run` writes the result itself).
+template <typename Run>
+void RunForClient(Context& ctx, const ScriptCallRules& rules, Run run) {
   RunningScript& running = ctx.server.script;
-  running = RunningScript{};
   running.running = true;
   running.start_ms = ctx.server.clock.NowMs();
   running.caller = &ctx.client;
@@ -107,7 +123,7 @@ void RunScript(Context& ctx, const scripting::CachedScript& script,
   std::optional<scripting::ScriptError> error;
   {
     ScriptCalls calls(ctx, rules);
-    error = LuaScripts(ctx.server).Run(script, keys, args, calls, ctx.reply());
+    error = run(calls);
   }
   ctx.server.script = RunningScript{};
   if (!error) return;
@@ -117,6 +133,30 @@ void RunScript(Context& ctx, const scripting::CachedScript& script,
   } else {
     ctx.Error(error->message);
   }
+}
+
+}  // namespace
+
+void RunScript(Context& ctx, const scripting::CachedScript& script,
+               std::span<const std::string_view> keys, std::span<const std::string_view> args,
+               const ScriptCallRules& rules) {
+  ctx.server.script = RunningScript{};
+  RunForClient(ctx, rules, [&](scripting::ScriptHost& host) {
+    return LuaScripts(ctx.server).Run(script, keys, args, host, ctx.reply());
+  });
+}
+
+void RunFunction(Context& ctx, const scripting::LuaFunction& fn,
+                 std::span<const std::string_view> keys, std::span<const std::string_view> args,
+                 const ScriptCallRules& rules) {
+  RunningScript& running = ctx.server.script;
+  running = RunningScript{};
+  running.is_function = true;
+  running.function_name = fn.name;
+  running.command.assign(ctx.argv.begin(), ctx.argv.end());
+  RunForClient(ctx, rules, [&](scripting::ScriptHost& host) {
+    return LuaFunctions(ctx.server).Call(fn, keys, args, host, ctx.reply());
+  });
 }
 
 }  // namespace tandem::commands

@@ -25,6 +25,7 @@
 #include "server/store/keyspace.h"
 
 namespace tandem::scripting {
+class FunctionEngine;
 class LuaEngine;
 }  // namespace tandem::scripting
 
@@ -95,6 +96,9 @@ struct RunningScript {
   bool kill_requested = false;  // SCRIPT/FUNCTION KILL asked it to stop
   int64_t start_ms = 0;
   Client* caller = nullptr;  // the client that sent EVAL/FCALL (ACL LOG shows it)
+  // FCALL only (FUNCTION STATS shows them): the function and the command that called it.
+  std::string function_name;
+  std::vector<std::string> command;
 };
 
 // What a running script may do: from EVAL_RO/EVALSHA_RO, the script's shebang flags and the
@@ -165,6 +169,8 @@ class ServerState {
   // The EVAL scripts' Lua state and cache, made on first use (script_family.cc). A shared_ptr so
   // that this header needs only a declaration of the engine.
   std::shared_ptr<scripting::LuaEngine> lua;
+  // The function libraries and their Lua state, made on first use (function_family.cc).
+  std::shared_ptr<scripting::FunctionEngine> functions;
 
   PauseMode pause_mode = PauseMode::kOff;
   int64_t pause_end_ms = 0;

@@ -3,8 +3,6 @@
 #include <cctype>
 #include <lua.hpp>
 
-#include "server/scripting/lua_convert.h"
-#include "server/scripting/lua_redis_api.h"
 #include "server/scripting/lua_sandbox.h"
 #include "server/scripting/sha1.h"
 
@@ -13,22 +11,6 @@ namespace {
 
 // Runs between two incremental GC steps (Redis: LUA_GC_CYCLE_PERIOD).
 constexpr int kGcPeriod = 50;
-
-
-// The count hook: lets the host serve other clients, and stops a killed script. Once killed, the
-// hook fires on every line so that a pcall in the script cannot swallow the kill.
-void InterruptHook(lua_State* L, lua_Debug*) {
-  ScriptRun* run = CurrentScriptRun(L);
-  if (run == nullptr) return;
-  if (!run->killed && run->host->Interrupted()) {
-    run->killed = true;
-    lua_sethook(L, InterruptHook, LUA_MASKLINE, 0);
-  }
-  if (run->killed) {
-    PushErrorTable(L, "Script killed by user with SCRIPT KILL...");
-    lua_error(L);
-  }
-}
 
 // Sets global `name` of the real globals table (at `globals`) to an array of `items`.
 void SetArray(lua_State* L, int globals, const char* name,
@@ -39,58 +21,6 @@ void SetArray(lua_State* L, int globals, const char* name,
     lua_rawseti(L, -2, static_cast<int>(i + 1));
   }
   lua_setfield(L, globals, name);
-}
-
-std::string StringField(lua_State* L, int table, const char* name, bool* found) {
-  lua_getfield(L, table, name);
-  size_t len = 0;
-  const char* s = lua_isstring(L, -1) ? lua_tolstring(L, -1, &len) : nullptr;
-  std::string value = s == nullptr ? std::string() : std::string(s, len);
-  *found = s != nullptr;
-  lua_pop(L, 1);
-  return value;
-}
-
-// The reply for the error value on top of the stack (what the error handler made of it).
-ScriptError RaisedError(lua_State* L, std::string_view sha) {
-  if (!lua_istable(L, -1)) {
-    const char* msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : "execution failure";
-    return {"ERR Error running script " + std::string(sha) + ", " +
-                std::string(msg).substr(0, 100) + "\n",
-            false};
-  }
-  int table = lua_gettop(L);
-  bool has_err, has_source, has_line;
-  ScriptError error;
-  error.message = StringField(L, table, "err", &has_err);
-  std::string source = StringField(L, table, "source", &has_source);
-  std::string line = StringField(L, table, "line", &has_line);
-  if (has_source && has_line) {
-    error.message += " script: " + std::string(sha) + ", on " + source + ":" + line + ".";
-  }
-  lua_getfield(L, table, "ignore_error_stats_update");
-  error.already_counted = lua_toboolean(L, -1) != 0;
-  lua_pop(L, 1);
-  return error;
-}
-
-// A result table with a string "err" field is the script's error reply.
-std::optional<ScriptError> ReturnedError(lua_State* L) {
-  if (!lua_istable(L, -1)) return std::nullopt;
-  lua_pushliteral(L, "err");
-  lua_rawget(L, -2);
-  if (lua_type(L, -1) != LUA_TSTRING) {
-    lua_pop(L, 1);
-    return std::nullopt;
-  }
-  size_t len = 0;
-  const char* s = lua_tolstring(L, -1, &len);
-  ScriptError error{std::string(s, len), false};
-  lua_pop(L, 1);
-  lua_getfield(L, -1, "ignore_error_stats_update");
-  error.already_counted = lua_toboolean(L, -1) != 0;
-  lua_pop(L, 1);
-  return error;
 }
 
 }  // namespace
@@ -159,35 +89,12 @@ std::optional<ScriptError> LuaEngine::Run(const CachedScript& script,
                                           std::span<const std::string_view> args, ScriptHost& host,
                                           resp::ReplyBuilder& reply) {
   lua_State* L = lua_;
-  int base = lua_gettop(L);
-  lua_getfield(L, LUA_REGISTRYINDEX, kErrorHandlerName);
   lua_rawgeti(L, LUA_REGISTRYINDEX, script.function_ref);
   PushRealGlobals(L);
   SetArray(L, lua_gettop(L), "KEYS", keys);
   SetArray(L, lua_gettop(L), "ARGV", args);
   lua_pop(L, 1);
-
-  ScriptRun run;
-  run.host = &host;
-  SetScriptRun(L, &run);
-  lua_sethook(L, InterruptHook, LUA_MASKCOUNT, ScriptHost::kHookInstructions);
-  int status = lua_pcall(L, 0, 1, base + 1);
-  lua_sethook(L, nullptr, 0, 0);
-  SetScriptRun(L, nullptr);
-
-  std::optional<ScriptError> error;
-  if (status != 0) {
-    error = RaisedError(L, script.sha);
-    lua_pop(L, 1);
-  } else {
-    error = ReturnedError(L);
-    if (error) {
-      lua_pop(L, 1);
-    } else {
-      WriteLuaValue(L, reply, run.protocol);
-    }
-  }
-  lua_settop(L, base);
+  std::optional<ScriptError> error = RunLuaFunction(L, 0, script.sha, host, reply);
 
   if (++runs_since_gc_ >= kGcPeriod) {
     lua_gc(L, LUA_GCSTEP, kGcPeriod);

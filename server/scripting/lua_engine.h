@@ -17,6 +17,7 @@
 
 #include "server/base/status.h"
 #include "server/resp/reply_builder.h"
+#include "server/scripting/lua_run.h"
 #include "server/scripting/script_host.h"
 #include "server/scripting/shebang.h"
 
@@ -29,13 +30,6 @@ struct CachedScript {
   std::string body;  // as given, shebang included
   Shebang shebang;
   int function_ref = 0;  // the compiled function, in the Lua registry (luaL_ref)
-};
-
-// How a run failed: the error reply's text (after '-').
-struct ScriptError {
-  std::string message;
-  // The error is a command's error reply raised by redis.call, already counted in errorstats.
-  bool already_counted = false;
 };
 
 class LuaEngine {
