@@ -13,6 +13,7 @@
 #include "server/base/ascii_case.h"
 #include "server/base/memory.h"
 #include "server/commands/version.h"
+#include "server/scripting/function_engine.h"
 #include "server/scripting/lua_engine.h"
 
 namespace tandem::commands {
@@ -171,7 +172,7 @@ void MemorySection(ServerState& server, SectionWriter& w) {
   w.Field("allocator_resident", rss);
   w.Field("total_system_memory", system);
   w.Field("total_system_memory_human", BytesToHuman(system));
-  // EVAL's Lua state exists once a script ran (the functions' state comes with FUNCTION LOAD).
+  // The Lua states exist once a script ran or a library was loaded.
   const scripting::LuaEngine* lua = server.lua.get();
   uint64_t vm_eval = lua != nullptr ? lua->lua_memory() : 0;
   uint64_t scripts_eval = lua != nullptr ? lua->scripts_memory() : 0;
@@ -180,14 +181,23 @@ void MemorySection(ServerState& server, SectionWriter& w) {
   w.Field("used_memory_lua_human", BytesToHuman(vm_eval));
   w.Field("used_memory_scripts_eval", scripts_eval);
   w.Field("number_of_cached_scripts", lua != nullptr ? lua->script_count() : 0);
-  w.Field("number_of_functions", 0);
-  w.Field("number_of_libraries", 0);
-  w.Field("used_memory_vm_functions", 0);
-  w.Field("used_memory_vm_total", vm_eval);
-  w.Field("used_memory_vm_total_human", BytesToHuman(vm_eval));
-  w.Field("used_memory_functions", 0);
-  w.Field("used_memory_scripts", scripts_eval);
-  w.Field("used_memory_scripts_human", BytesToHuman(scripts_eval));
+  const scripting::FunctionEngine* functions = server.functions.get();
+  uint64_t vm_functions = functions != nullptr ? functions->lua_memory() : 0;
+  uint64_t function_bytes = 0;  // library code and names, as Redis counts its function contexts
+  if (functions != nullptr) {
+    for (const auto& [name, library] : functions->libraries()) {
+      function_bytes += name.size() + library->code.size();
+      for (const scripting::LuaFunction& f : library->functions) function_bytes += f.name.size();
+    }
+  }
+  w.Field("number_of_functions", functions != nullptr ? functions->function_count() : 0);
+  w.Field("number_of_libraries", functions != nullptr ? functions->libraries().size() : 0);
+  w.Field("used_memory_vm_functions", vm_functions);
+  w.Field("used_memory_vm_total", vm_eval + vm_functions);
+  w.Field("used_memory_vm_total_human", BytesToHuman(vm_eval + vm_functions));
+  w.Field("used_memory_functions", function_bytes);
+  w.Field("used_memory_scripts", scripts_eval + function_bytes);
+  w.Field("used_memory_scripts_human", BytesToHuman(scripts_eval + function_bytes));
   w.Field("maxmemory", maxmemory);
   w.Field("maxmemory_human", BytesToHuman(maxmemory));
   w.Field("maxmemory_policy", server.config.GetString("maxmemory-policy"));

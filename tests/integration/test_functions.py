@@ -462,3 +462,15 @@ def test_a_function_that_wrote_is_unkillable(r, shared_server):
         r.config_set("busy-reply-threshold", 5000)
     assert outcome["reply"] == b"done"
     assert r.get("k") == b"1"
+
+
+def test_info_memory_counts_functions(r):
+    load(r)
+    info = r.info("memory")
+    assert info["number_of_libraries"] == 1
+    assert info["number_of_functions"] == 2
+    assert info["used_memory_vm_functions"] > 0
+    assert info["used_memory_functions"] > 0
+    call(r, "FUNCTION", "FLUSH")
+    info = r.info("memory")
+    assert (info["number_of_libraries"], info["number_of_functions"]) == (0, 0)
