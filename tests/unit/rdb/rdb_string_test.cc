@@ -71,7 +71,8 @@ TEST(RdbStringTest, DumpPayloadFooterIsChecked) {
 TEST(RdbStringTest, TruncatedAndMalformedInputFails) {
   BufferReader truncated(std::string_view("\x05" "ab", 3));
   EXPECT_FALSE(truncated.ReadString().ok());
-  BufferReader bad_lzf(FromHex("c3030a01ffff"));
+  std::string bad_lzf_bytes = FromHex("c3030a01ffff");
+  BufferReader bad_lzf(bad_lzf_bytes);
   EXPECT_FALSE(bad_lzf.ReadString().ok());
 }
 
