@@ -160,8 +160,7 @@ DispatchResult Dispatcher::Execute(Client& client, std::span<const std::string_v
   // Redis's order: after the ACL and subscribed-mode checks, before pause and MULTI queueing.
   if (server_.script.busy && !(spec->flags & kAllowBusy)) {
     if (client.multi) client.multi->aborted = true;
-    Reject(client, spec,
-           server_.script.is_function ? errors::kBusyFunction : errors::kBusyScript);
+    Reject(client, spec, server_.script.is_function ? errors::kBusyFunction : errors::kBusyScript);
     return DispatchResult::kDone;
   }
   if (MustWaitForPause(client, *spec)) {

@@ -23,8 +23,7 @@ TEST_F(BusyScriptTest, AllowBusyCommandsRunAndARefusalAbortsMulti) {
   EXPECT_EQ(Run({"MULTI"}).str, "OK");
   EXPECT_TRUE(testing::IsError(Run({"INCR", "n"}), errors::kBusyScript));
   state_.script = RunningScript{};
-  EXPECT_EQ(Run({"EXEC"}).str,
-            "EXECABORT Transaction discarded because of previous errors.");
+  EXPECT_EQ(Run({"EXEC"}).str, "EXECABORT Transaction discarded because of previous errors.");
 }
 
 }  // namespace

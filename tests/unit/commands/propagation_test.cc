@@ -80,7 +80,6 @@ TEST_F(PropagationTest, AServedBlockedClientIsItsOwnUnit) {
   EXPECT_THAT(Sent(), ElementsAre("0 RPUSH list x", "0 BLPOP list 0"));
 }
 
-
 TEST_F(PropagationTest, AScriptPropagatesItsEffectsNeverItsText) {
   Run({"EVAL", "redis.call('SET', KEYS[1], 'a') redis.call('INCR', KEYS[2]) return 1", "2", "k",
        "n"});

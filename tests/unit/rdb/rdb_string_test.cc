@@ -55,7 +55,10 @@ TEST(RdbStringTest, ReadsRedisIntegerAndLzfStrings) {
 }
 
 TEST(RdbStringTest, DumpPayloadFooterIsChecked) {
-  const std::string body("\x00\x03" "abc", 5);
+  const std::string body(
+      "\x00\x03"
+      "abc",
+      5);
   std::string payload = WrapDumpPayload(body);
   ASSERT_TRUE(UnwrapDumpPayload(payload).ok());
   EXPECT_EQ(*UnwrapDumpPayload(payload), body);
@@ -69,7 +72,10 @@ TEST(RdbStringTest, DumpPayloadFooterIsChecked) {
 }
 
 TEST(RdbStringTest, TruncatedAndMalformedInputFails) {
-  BufferReader truncated(std::string_view("\x05" "ab", 3));
+  BufferReader truncated(
+      std::string_view("\x05"
+                       "ab",
+                       3));
   EXPECT_FALSE(truncated.ReadString().ok());
   std::string bad_lzf_bytes = FromHex("c3030a01ffff");
   BufferReader bad_lzf(bad_lzf_bytes);
