@@ -366,6 +366,8 @@ def run_in_thread(server, body):
             result["reply"] = call(client, "EVAL", body, 0)
         except redis.ResponseError as err:
             result["error"] = str(err)
+        except redis.ConnectionError:
+            result["closed"] = True
         finally:
             client.close()
 
@@ -375,8 +377,7 @@ def run_in_thread(server, body):
 
 
 def wait_busy(server, thread):
-    """Returns a raw connection once the server answers BUSY; skips when it cannot (no nested event
-    processing in this build)."""
+    """Returns a raw connection once the server answers BUSY to another client."""
     deadline = time.monotonic() + 2
     while time.monotonic() < deadline:
         conn = RawConnection(server.port, timeout=1.0)
@@ -385,7 +386,7 @@ def wait_busy(server, thread):
         except OSError:
             conn.close()
             thread.join(10)
-            pytest.skip("the server does not answer while a script runs (ProcessEventsWhileBusy)")
+            pytest.fail("the server did not answer another client while the script ran")
         if isinstance(reply, Exception) and str(reply).startswith("BUSY"):
             return conn
         conn.close()
@@ -467,3 +468,20 @@ def test_keys_do_not_expire_while_a_script_runs(r):
     assert call(r, "EVAL", body, "1", "short") == [1, 1]
     time.sleep(0.01)
     assert r.exists("short") == 0
+
+
+def test_shutdown_nosave_ends_an_unkillable_script(server_factory):
+    server = server_factory()
+    client = server.client()
+    client.config_set("busy-reply-threshold", 100)
+    body = "redis.call('set', 'w', '1') " + BUSY_LOOP + " return 'done'"
+    thread, result = run_in_thread(server, body)
+    conn = wait_busy(server, thread)
+    try:
+        conn.send_command("SHUTDOWN", "NOSAVE")
+        assert server.wait_exit(timeout=5) is not None, "the server kept running"
+    finally:
+        conn.close()
+        client.close()
+        thread.join(10)
+    assert result == {"closed": True}  # the script's caller never got an answer
