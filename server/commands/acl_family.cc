@@ -184,20 +184,12 @@ void AclLogReply(Context& ctx) {
   }
 }
 
-bool ArityOk(const CommandSpec& spec, size_t argc) {
-  return spec.arity > 0 ? argc == static_cast<size_t>(spec.arity)
-                        : argc >= static_cast<size_t>(-spec.arity);
-}
-
 // ACL DRYRUN user command [arg...]: whether `user` could run the call, without running it.
 void AclDryrun(Context& ctx) {
   const AclUser* user = ctx.server.acl.Find(ctx.argv[2]);
   if (user == nullptr) return ctx.Error("ERR User '" + std::string(ctx.argv[2]) + "' not found");
   std::span<const std::string_view> call = ctx.argv.subspan(3);
-  const CommandSpec* spec = ctx.server.commands.Find(call[0]);
-  if (spec != nullptr && !spec->subcommands.empty() && call.size() >= 2) {
-    spec = ctx.server.commands.FindSubcommand(*spec, call[1]);
-  }
+  const CommandSpec* spec = ctx.server.commands.ResolveCall(call);
   if (spec == nullptr) return ctx.Error("ERR Command '" + std::string(call[0]) + "' not found");
   if (!ArityOk(*spec, call.size())) return ctx.Error(errors::WrongArity(spec->full_name));
   std::optional<AclDenial> denial = ctx.server.acl.Evaluate(*user, *spec, call);

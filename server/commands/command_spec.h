@@ -97,6 +97,12 @@ struct CommandSpec {
 // readonly -> @read, admin -> @admin @dangerous, pubsub, blocking, fast, else @slow).
 uint64_t EffectiveAclCategories(const CommandSpec& spec);
 
+// Redis's arity rule: N means exactly N arguments (the name included), -N at least N.
+inline bool ArityOk(const CommandSpec& spec, size_t argc) {
+  return spec.arity > 0 ? argc == static_cast<size_t>(spec.arity)
+                        : argc >= static_cast<size_t>(-spec.arity);
+}
+
 // The argv indexes of the keys of this call (empty when none).
 std::vector<int> KeyPositions(const CommandSpec& spec, std::span<const std::string_view> argv);
 
@@ -105,5 +111,11 @@ std::vector<int> KeyPositions(const CommandSpec& spec, std::span<const std::stri
 // none when the count is not a positive integer.
 void AppendNumkeysKeys(std::span<const std::string_view> argv, size_t numkeys_index,
                        std::vector<int>* keys);
+// The key finder of a command whose keys follow a count at argv[kNumkeysIndex]: 1 for ZUNION,
+// SINTERCARD, ZMPOP; 2 for EVAL, FCALL, BZMPOP (timeout first).
+template <size_t kNumkeysIndex>
+void KeysAfterNumkeysAt(std::span<const std::string_view> argv, std::vector<int>* keys) {
+  AppendNumkeysKeys(argv, kNumkeysIndex, keys);
+}
 
 }  // namespace tandem::commands

@@ -87,6 +87,12 @@ const CommandSpec* CommandTable::FindSubcommand(const CommandSpec& container,
   return nullptr;
 }
 
+const CommandSpec* CommandTable::ResolveCall(std::span<const std::string_view> call) const {
+  const CommandSpec* spec = Find(call[0]);
+  if (spec == nullptr || spec->subcommands.empty() || call.size() < 2) return spec;
+  return FindSubcommand(*spec, call[1]);
+}
+
 std::vector<int> KeyPositions(const CommandSpec& spec, std::span<const std::string_view> argv) {
   std::vector<int> keys;
   if (spec.key_finder != nullptr) {

@@ -3,6 +3,7 @@
 // at start-up by the family Register functions and never change afterwards.
 
 #include <deque>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -21,6 +22,9 @@ class CommandTable {
   const CommandSpec* Find(std::string_view name) const;
   // The subcommand of `container` named `name` (any case); null when unknown.
   const CommandSpec* FindSubcommand(const CommandSpec& container, std::string_view name) const;
+  // The command a call (name and arguments) runs: its subcommand when it is a container and names
+  // one; null when either is unknown (a container called alone is itself).
+  const CommandSpec* ResolveCall(std::span<const std::string_view> call) const;
   // Every top-level command, in registration order.
   const std::vector<const CommandSpec*>& all() const { return ordered_; }
   // Number of ids handed out (commands and subcommands): the size of per-command arrays.

@@ -21,11 +21,6 @@ int64_t SteadyMicros() {
       .count();
 }
 
-bool ArityOk(const CommandSpec& spec, size_t argc) {
-  return spec.arity > 0 ? argc == static_cast<size_t>(spec.arity)
-                        : argc >= static_cast<size_t>(-spec.arity);
-}
-
 // The commands MULTI does not queue.
 bool RunsInsideMulti(const CommandSpec& spec) {
   std::string_view n = spec.full_name;

@@ -9,11 +9,6 @@
 namespace tandem::commands {
 namespace {
 
-bool ScriptArityOk(const CommandSpec& spec, size_t argc) {
-  return spec.arity > 0 ? argc == static_cast<size_t>(spec.arity)
-                        : argc >= static_cast<size_t>(-spec.arity);
-}
-
 std::string_view ScriptAclError(AclDenialReason reason) {
   switch (reason) {
     case AclDenialReason::kKey:
@@ -30,12 +25,9 @@ std::string_view ScriptAclError(AclDenialReason reason) {
 void Dispatcher::RunFromScript(Client& client, std::span<const std::string_view> argv,
                                const ScriptCallRules& rules) {
   // An unknown subcommand is an unknown command here; a container without one fails the arity.
-  const CommandSpec* spec = server_.commands.Find(argv[0]);
-  if (spec != nullptr && !spec->subcommands.empty() && argv.size() >= 2) {
-    spec = server_.commands.FindSubcommand(*spec, argv[1]);
-  }
+  const CommandSpec* spec = server_.commands.ResolveCall(argv);
   if (spec == nullptr) return Reject(client, nullptr, errors::kScriptUnknownCommand);
-  if (!ScriptArityOk(*spec, argv.size())) {
+  if (!ArityOk(*spec, argv.size())) {
     return Reject(client, spec, errors::kScriptWrongArity);
   }
   if (spec->flags & kNoScript) return Reject(client, spec, errors::kScriptCommandNotAllowed);

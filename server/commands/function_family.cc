@@ -291,11 +291,6 @@ void FunctionHelp(Context& ctx) {
       });
 }
 
-// FCALL's keys: the numkeys keys after the count at argv[2].
-void FcallKeys(std::span<const std::string_view> argv, std::vector<int>* keys) {
-  AppendNumkeysKeys(argv, 2, keys);
-}
-
 }  // namespace
 
 void RegisterFunctionCommands(CommandTable& table) {
@@ -315,7 +310,7 @@ void RegisterFunctionCommands(CommandTable& table) {
                        .summary = summary,
                        .since = "7.0.0",
                        .key_flags = key_flags,
-                       .key_finder = FcallKeys};
+                       .key_finder = KeysAfterNumkeysAt<2>};
   };
   auto sub = [&](std::string_view name, int arity, uint32_t flags, Handler handler,
                  std::string_view summary, std::string_view since = "7.0.0") {

@@ -121,13 +121,6 @@ const CommandSpec* FindByFullName(const CommandTable& table, std::string_view na
   return table.FindSubcommand(*container, name.substr(bar + 1));
 }
 
-// The command a full call (name and arguments) would run, as the dispatcher resolves it.
-const CommandSpec* ResolveCall(const CommandTable& table, std::span<const std::string_view> call) {
-  const CommandSpec* spec = table.Find(call[0]);
-  if (spec == nullptr || spec->subcommands.empty() || call.size() < 2) return spec;
-  return table.FindSubcommand(*spec, call[1]);
-}
-
 bool HasKeys(const CommandSpec& spec) { return spec.first_key > 0 || spec.key_finder != nullptr; }
 
 // ---- COMMAND INFO -----------------------------------------------------------------------------
@@ -355,7 +348,7 @@ void Docs(Context& ctx) {
 // call names no command, a command without keys, breaks the arity or has no keys.
 std::optional<std::vector<int>> CallKeys(Context& ctx, const CommandSpec** spec_out) {
   std::span<const std::string_view> call = ctx.argv.subspan(2);
-  const CommandSpec* spec = ResolveCall(ctx.server.commands, call);
+  const CommandSpec* spec = ctx.server.commands.ResolveCall(call);
   if (spec == nullptr) {
     ctx.Error(errors::kInvalidCommandSpecified);
     return std::nullopt;

@@ -129,11 +129,6 @@ void ScriptHelp(Context& ctx) {
             });
 }
 
-// EVAL's keys: the numkeys keys after the count at argv[2].
-void EvalKeys(std::span<const std::string_view> argv, std::vector<int>* keys) {
-  AppendNumkeysKeys(argv, 2, keys);
-}
-
 }  // namespace
 
 void RegisterScriptingCommands(CommandTable& table) {
@@ -154,7 +149,7 @@ void RegisterScriptingCommands(CommandTable& table) {
                        .summary = summary,
                        .since = since,
                        .key_flags = key_flags,
-                       .key_finder = EvalKeys};
+                       .key_finder = KeysAfterNumkeysAt<2>};
   };
   std::vector<CommandSpec> script_subcommands = {
       {"debug", 3, kNoScript, 0, 0, 0, kAclScripting, ScriptDebug, kGroup,

@@ -47,10 +47,7 @@ class ScriptCalls final : public scripting::ScriptHost {
   }
 
   base::StatusOr<bool> AclCheck(std::span<const std::string_view> argv) override {
-    const CommandSpec* spec = server_.commands.Find(argv[0]);
-    if (spec != nullptr && !spec->subcommands.empty() && argv.size() >= 2) {
-      spec = server_.commands.FindSubcommand(*spec, argv[1]);
-    }
+    const CommandSpec* spec = server_.commands.ResolveCall(argv);
     if (spec == nullptr) return base::Status::InvalidArgument("unknown command");
     return client_.user == nullptr || !server_.acl.Evaluate(*client_.user, *spec, argv);
   }

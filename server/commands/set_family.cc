@@ -390,11 +390,6 @@ void SInterCard(Context& ctx) {
   ctx.reply().Integer(static_cast<int64_t>(cardinality));
 }
 
-// SINTERCARD's keys: argv[2 .. 2 + numkeys), clipped to the arguments present.
-void SInterCardKeys(std::span<const std::string_view> argv, std::vector<int>* keys) {
-  AppendNumkeysKeys(argv, 1, keys);
-}
-
 void CombineCommand(Context& ctx, SetOp op) {
   auto sets = LookupSets(ctx, ctx.argv.subspan(1));
   if (!sets) return;
@@ -482,7 +477,7 @@ void RegisterSetCommands(CommandTable& table) {
        .summary = "Intersect multiple sets and return the cardinality of the result",
        .since = "7.0.0",
        .key_flags = "RO ACCESS",
-       .key_finder = SInterCardKeys},
+       .key_finder = KeysAfterNumkeysAt<1>},
       // The *STORE rows: key_flags holds the destination's key spec.
       {"sinterstore", -3, kWrite | kDenyOom, 1, -1, 1, kAclSet, SInterStore, kSet,
        "Intersect multiple sets and store the resulting set in a key", "1.0.0", "RW UPDATE"},

@@ -31,11 +31,8 @@ void ReplyRange(Context& ctx, const store::ZSetObject& zset, store::RankRange ra
 void StoreResult(Context& ctx, std::string_view key, std::unique_ptr<store::ZSetObject> result,
                  std::string_view event);
 
-// Key finders: "numkeys key..." at argv[1] (ZUNION, ZINTER, ZDIFF, ZINTERCARD, ZMPOP), and
-// "destination numkeys key..." (the STORE forms).
-void KeysAfterNumkeys(std::span<const std::string_view> argv, std::vector<int>* keys);
-// BZMPOP: timeout numkeys key...
-void KeysAfterTimeoutAndNumkeys(std::span<const std::string_view> argv, std::vector<int>* keys);
+// Key finder of the STORE forms: "destination numkeys key..." (the others use
+// KeysAfterNumkeysAt, command_spec.h).
 void DestinationAndKeys(std::span<const std::string_view> argv, std::vector<int>* keys);
 
 // Handlers defined in zset_set_ops.cc.

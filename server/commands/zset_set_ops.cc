@@ -342,14 +342,6 @@ void ZScan(Context& ctx) {
 // --- key positions
 // --------------------------------------------------------------------------------
 
-void KeysAfterNumkeys(std::span<const std::string_view> argv, std::vector<int>* keys) {
-  AppendNumkeysKeys(argv, 1, keys);
-}
-
-void KeysAfterTimeoutAndNumkeys(std::span<const std::string_view> argv, std::vector<int>* keys) {
-  AppendNumkeysKeys(argv, 2, keys);
-}
-
 void DestinationAndKeys(std::span<const std::string_view> argv, std::vector<int>* keys) {
   if (argv.size() > 1) keys->push_back(1);
   AppendNumkeysKeys(argv, 2, keys);
