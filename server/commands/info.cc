@@ -223,35 +223,48 @@ void MemorySection(ServerState& server, SectionWriter& w) {
 }
 
 void PersistenceSection(ServerState& server, SectionWriter& w) {
-  for (std::string_view name : {"loading", "async_loading", "current_cow_peak", "current_cow_size",
+  const PersistenceStatus& p = server.persistence;
+  int64_t now_ms = server.clock.NowMs();
+  w.Field("loading", p.loading ? 1 : 0);
+  for (std::string_view name : {"async_loading", "current_cow_peak", "current_cow_size",
                                 "current_cow_size_age"}) {
     w.Field(name, 0);
   }
   w.Field("current_fork_perc", "0.00");
   w.Field("current_save_keys_processed", 0);
   w.Field("current_save_keys_total", 0);
-  w.Field("rdb_changes_since_last_save", server.stats.dirty);
-  w.Field("rdb_bgsave_in_progress", 0);
-  w.Field("rdb_last_save_time", server.start_time_ms / 1000);
-  w.Field("rdb_last_bgsave_status", "ok");
-  w.Field("rdb_last_bgsave_time_sec", -1);
-  w.Field("rdb_current_bgsave_time_sec", -1);
-  w.Field("rdb_saves", 0);
-  w.Field("rdb_last_cow_size", 0);
-  w.Field("rdb_last_load_keys_expired", 0);
-  w.Field("rdb_last_load_keys_loaded", 0);
-  w.Field("aof_enabled", 0);
-  w.Field("aof_rewrite_in_progress", 0);
-  w.Field("aof_rewrite_scheduled", 0);
-  w.Field("aof_last_rewrite_time_sec", -1);
-  w.Field("aof_current_rewrite_time_sec", -1);
-  w.Field("aof_last_bgrewrite_status", "ok");
-  w.Field("aof_rewrites", 0);
-  w.Field("aof_rewrites_consecutive_failures", 0);
-  w.Field("aof_last_write_status", "ok");
-  w.Field("aof_last_cow_size", 0);
+  w.Field("rdb_changes_since_last_save", server.stats.dirty - p.dirty_at_last_save);
+  w.Field("rdb_bgsave_in_progress", p.bgsave_in_progress ? 1 : 0);
+  w.Field("rdb_last_save_time",
+          p.last_save_unix != 0 ? p.last_save_unix : server.start_time_ms / 1000);
+  w.Field("rdb_last_bgsave_status", p.last_bgsave_ok ? "ok" : "err");
+  w.Field("rdb_last_bgsave_time_sec", p.last_bgsave_time_sec);
+  w.Field("rdb_current_bgsave_time_sec",
+          p.bgsave_in_progress ? (now_ms - p.bgsave_start_ms) / 1000 : -1);
+  w.Field("rdb_saves", p.rdb_saves);
+  w.Field("rdb_last_cow_size", p.rdb_last_cow_size);
+  w.Field("rdb_last_load_keys_expired", p.last_load_keys_expired);
+  w.Field("rdb_last_load_keys_loaded", p.last_load_keys_loaded);
+  w.Field("aof_enabled", p.aof_enabled ? 1 : 0);
+  w.Field("aof_rewrite_in_progress", p.aof_rewrite_in_progress ? 1 : 0);
+  w.Field("aof_rewrite_scheduled", p.aof_rewrite_scheduled ? 1 : 0);
+  w.Field("aof_last_rewrite_time_sec", p.aof_last_rewrite_time_sec);
+  w.Field("aof_current_rewrite_time_sec",
+          p.aof_rewrite_in_progress ? (now_ms - p.aof_rewrite_start_ms) / 1000 : -1);
+  w.Field("aof_last_bgrewrite_status", p.aof_last_bgrewrite_ok ? "ok" : "err");
+  w.Field("aof_rewrites", p.aof_rewrites);
+  w.Field("aof_rewrites_consecutive_failures", p.aof_rewrites_consecutive_failures);
+  w.Field("aof_last_write_status", p.aof_last_write_ok ? "ok" : "err");
+  w.Field("aof_last_cow_size", p.aof_last_cow_size);
   w.Field("module_fork_in_progress", 0);
   w.Field("module_fork_last_cow_size", 0);
+  if (!p.aof_enabled) return;
+  w.Field("aof_current_size", p.aof_current_size);
+  w.Field("aof_base_size", p.aof_base_size);
+  w.Field("aof_pending_rewrite", p.aof_rewrite_scheduled ? 1 : 0);
+  w.Field("aof_buffer_length", 0);
+  w.Field("aof_pending_bio_fsync", p.aof_pending_bio_fsync);
+  w.Field("aof_delayed_fsync", p.aof_delayed_fsync);
 }
 
 void StatsSection(ServerState& server, SectionWriter& w) {

@@ -18,6 +18,7 @@
 #include "server/commands/blocking.h"
 #include "server/commands/client.h"
 #include "server/commands/command_table.h"
+#include "server/commands/persistence_control.h"
 #include "server/commands/propagation.h"
 #include "server/commands/pubsub.h"
 #include "server/commands/watch.h"
@@ -142,6 +143,9 @@ class ServerState {
   HotSettings settings;
   ServerControl* control = nullptr;
   CommandRunner* runner = nullptr;
+  SnapshotControl* snapshots = nullptr;  // RDB (null: no persistence, as in unit tests)
+  AofControl* aof = nullptr;             // the append-only file
+  PersistenceStatus persistence;
 
   std::string run_id;  // 40 hex chars, new at each start
   int64_t start_time_ms = 0;

@@ -1,0 +1,68 @@
+#pragma once
+// What persistence commands ask of the process (SAVE, BGSAVE, BGREWRITEAOF, SHUTDOWN SAVE,
+// DEBUG RELOAD, the MISCONF check) and the state INFO persistence reports. Implemented by
+// server/persistence, installed by the app; null in unit tests that do not need it.
+
+#include <cstdint>
+#include <string>
+
+#include "server/base/status.h"
+
+namespace tandem::commands {
+
+// What INFO persistence shows, kept up to date by the persistence managers.
+struct PersistenceStatus {
+  // RDB snapshots.
+  bool loading = false;
+  int64_t last_save_unix = 0;        // rdb_last_save_time (start time until the first save)
+  uint64_t dirty_at_last_save = 0;   // ServerStats::dirty when the last save began
+  bool bgsave_in_progress = false;   // a BGSAVE child runs
+  int64_t bgsave_start_ms = 0;       // when it started
+  bool last_bgsave_ok = true;        // rdb_last_bgsave_status
+  int64_t last_bgsave_time_sec = -1;
+  uint64_t rdb_saves = 0;
+  uint64_t rdb_last_cow_size = 0;    // bytes the last BGSAVE child copied on write
+  uint64_t last_load_keys_expired = 0;
+  uint64_t last_load_keys_loaded = 0;
+  // AOF.
+  bool aof_enabled = false;
+  bool aof_rewrite_in_progress = false;
+  bool aof_rewrite_scheduled = false;
+  int64_t aof_rewrite_start_ms = 0;
+  int64_t aof_last_rewrite_time_sec = -1;
+  bool aof_last_bgrewrite_ok = true;
+  uint64_t aof_rewrites = 0;
+  uint64_t aof_rewrites_consecutive_failures = 0;
+  bool aof_last_write_ok = true;
+  uint64_t aof_last_cow_size = 0;
+  uint64_t aof_current_size = 0;     // bytes of the base and incremental files
+  uint64_t aof_base_size = 0;        // the size at the last rewrite (auto-aof-rewrite-percentage)
+  uint64_t aof_pending_bio_fsync = 0;
+  uint64_t aof_delayed_fsync = 0;
+};
+
+// RDB snapshots: implemented by persistence::SnapshotManager.
+class SnapshotControl {
+ public:
+  virtual ~SnapshotControl() = default;
+  // SAVE: writes the RDB file now, in the foreground. The error is the reply text.
+  virtual base::Status Save() = 0;
+  // BGSAVE [SCHEDULE]: the status reply on success ("Background saving started" / "Background
+  // saving scheduled"); the error reply text otherwise.
+  virtual base::StatusOr<std::string> BackgroundSave(bool schedule) = 0;
+  // stop-writes-on-bgsave-error is on and the last background save failed: writes get MISCONF.
+  virtual bool WritesRefused() const = 0;
+  // DEBUG RELOAD: saves, empties the keyspace and loads the file back.
+  virtual base::Status DebugReload() = 0;
+};
+
+// The append-only file: implemented by persistence::AofManager.
+class AofControl {
+ public:
+  virtual ~AofControl() = default;
+  // BGREWRITEAOF: the status reply on success ("Background append only file rewriting started" /
+  // "... scheduled"); the error reply text otherwise.
+  virtual base::StatusOr<std::string> BackgroundRewrite() = 0;
+};
+
+}  // namespace tandem::commands
