@@ -248,4 +248,13 @@ inline constexpr std::string_view kScriptFlushOption =
     "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
 inline constexpr std::string_view kScriptDebugOption = "ERR Use SCRIPT DEBUG YES/SYNC/NO";
 
+// DUMP / RESTORE.
+inline constexpr std::string_view kBusyKey = "BUSYKEY Target key name already exists.";
+inline constexpr std::string_view kInvalidTtl = "ERR Invalid TTL value, must be >= 0";
+inline constexpr std::string_view kInvalidIdletime = "ERR Invalid IDLETIME value, must be >= 0";
+inline constexpr std::string_view kInvalidFreq =
+    "ERR Invalid FREQ value, must be >= 0 and <= 255";
+inline constexpr std::string_view kDumpPayload = "ERR DUMP payload version or checksum are wrong";
+inline constexpr std::string_view kBadDataFormat = "ERR Bad data format";
+
 }  // namespace tandem::commands::errors

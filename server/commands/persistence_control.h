@@ -14,14 +14,14 @@ namespace tandem::commands {
 struct PersistenceStatus {
   // RDB snapshots.
   bool loading = false;
-  int64_t last_save_unix = 0;        // rdb_last_save_time (start time until the first save)
-  uint64_t dirty_at_last_save = 0;   // ServerStats::dirty when the last save began
-  bool bgsave_in_progress = false;   // a BGSAVE child runs
-  int64_t bgsave_start_ms = 0;       // when it started
-  bool last_bgsave_ok = true;        // rdb_last_bgsave_status
+  int64_t last_save_unix = 0;       // rdb_last_save_time (start time until the first save)
+  uint64_t dirty_at_last_save = 0;  // ServerStats::dirty when the last save began
+  bool bgsave_in_progress = false;  // a BGSAVE child runs
+  int64_t bgsave_start_ms = 0;      // when it started
+  bool last_bgsave_ok = true;       // rdb_last_bgsave_status
   int64_t last_bgsave_time_sec = -1;
   uint64_t rdb_saves = 0;
-  uint64_t rdb_last_cow_size = 0;    // bytes the last BGSAVE child copied on write
+  uint64_t rdb_last_cow_size = 0;  // bytes the last BGSAVE child copied on write
   uint64_t last_load_keys_expired = 0;
   uint64_t last_load_keys_loaded = 0;
   // AOF.
@@ -35,8 +35,8 @@ struct PersistenceStatus {
   uint64_t aof_rewrites_consecutive_failures = 0;
   bool aof_last_write_ok = true;
   uint64_t aof_last_cow_size = 0;
-  uint64_t aof_current_size = 0;     // bytes of the base and incremental files
-  uint64_t aof_base_size = 0;        // the size at the last rewrite (auto-aof-rewrite-percentage)
+  uint64_t aof_current_size = 0;  // bytes of the base and incremental files
+  uint64_t aof_base_size = 0;     // the size at the last rewrite (auto-aof-rewrite-percentage)
   uint64_t aof_pending_bio_fsync = 0;
   uint64_t aof_delayed_fsync = 0;
 };

@@ -27,9 +27,9 @@ enum class ChildKind {
 
 struct ChildExit {
   ChildKind kind = ChildKind::kNone;
-  bool ok = false;          // exited with status 0
-  bool killed = false;      // ended by a signal (Kill, or kill -9 from outside)
-  uint64_t cow_bytes = 0;   // what the child reported, 0 when it did not
+  bool ok = false;         // exited with status 0
+  bool killed = false;     // ended by a signal (Kill, or kill -9 from outside)
+  uint64_t cow_bytes = 0;  // what the child reported, 0 when it did not
   int64_t duration_ms = 0;
 };
 

@@ -20,7 +20,7 @@ enum RdbType : uint8_t {
   kTypeSetIntset = 11,
   kTypeZSetZiplist = 12,
   kTypeHashZiplist = 13,
-  kTypeListQuicklist = 14,   // nodes are ziplists
+  kTypeListQuicklist = 14,  // nodes are ziplists
   kTypeStreamListpacks = 15,
   kTypeHashListpack = 16,
   kTypeZSetListpack = 17,
@@ -30,15 +30,15 @@ enum RdbType : uint8_t {
 
 // Opcodes between keys.
 enum RdbOpcode : uint8_t {
-  kOpFunction2 = 245,       // a function library's code
-  kOpFunctionPreGa = 246,   // 7.0 release candidates' library format
+  kOpFunction2 = 245,      // a function library's code
+  kOpFunctionPreGa = 246,  // 7.0 release candidates' library format
   kOpModuleAux = 247,
-  kOpIdle = 248,            // LRU idle seconds of the next key
-  kOpFreq = 249,            // LFU counter of the next key
-  kOpAux = 250,             // name and value strings
-  kOpResizeDb = 251,        // hash table size hints
-  kOpExpireTimeMs = 252,    // 8 bytes little endian, absolute ms
-  kOpExpireTime = 253,      // 4 bytes little endian, absolute s
+  kOpIdle = 248,          // LRU idle seconds of the next key
+  kOpFreq = 249,          // LFU counter of the next key
+  kOpAux = 250,           // name and value strings
+  kOpResizeDb = 251,      // hash table size hints
+  kOpExpireTimeMs = 252,  // 8 bytes little endian, absolute ms
+  kOpExpireTime = 253,    // 4 bytes little endian, absolute s
   kOpSelectDb = 254,
   kOpEof = 255,
 };

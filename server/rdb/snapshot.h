@@ -20,14 +20,14 @@ struct SnapshotAux {
   std::string redis_version;  // "7.0.15"-style: what redis-ver says
   std::string repl_id;        // repl-id: written with repl-offset when not empty
   int64_t repl_offset = 0;
-  bool aof_base = false;      // aof-base: 1 in an AOF base file
-  int64_t ctime_s = 0;        // ctime
-  uint64_t used_mem = 0;      // used-mem
+  bool aof_base = false;  // aof-base: 1 in an AOF base file
+  int64_t ctime_s = 0;    // ctime
+  uint64_t used_mem = 0;  // used-mem
 };
 
 struct SnapshotWriteOptions {
-  bool compress = true;        // rdbcompression
-  bool checksum = true;        // rdbchecksum: else the trailer is 8 zero bytes
+  bool compress = true;           // rdbcompression
+  bool checksum = true;           // rdbchecksum: else the trailer is 8 zero bytes
   int64_t key_save_delay_us = 0;  // rdb-key-save-delay (tests slow a BGSAVE down with it)
 };
 
@@ -37,9 +37,8 @@ using SnapshotSink = std::function<base::Status(std::string_view)>;
 // Writes the keyspace and `function_codes` (each library's code, shebang included) as one RDB
 // file to `sink`.
 base::Status WriteSnapshot(const store::Keyspace& keyspace,
-                           const std::vector<std::string>& function_codes,
-                           const SnapshotAux& aux, const SnapshotWriteOptions& options,
-                           const SnapshotSink& sink);
+                           const std::vector<std::string>& function_codes, const SnapshotAux& aux,
+                           const SnapshotWriteOptions& options, const SnapshotSink& sink);
 
 struct SnapshotLoadOptions {
   ObjectLimits limits;
@@ -49,10 +48,10 @@ struct SnapshotLoadOptions {
 
 struct SnapshotLoadResult {
   uint64_t keys_loaded = 0;
-  uint64_t keys_expired = 0;                // skipped as already expired
-  std::vector<std::string> function_codes;  // libraries to load, in file order
+  uint64_t keys_expired = 0;                             // skipped as already expired
+  std::vector<std::string> function_codes;               // libraries to load, in file order
   std::vector<std::pair<std::string, std::string>> aux;  // every aux field, in file order
-  size_t bytes = 0;                         // where the file ended (after the checksum)
+  size_t bytes = 0;  // where the file ended (after the checksum)
 };
 
 // Loads an RDB image (any version up to 10, as Redis 7.0 reads) into `keyspace`, which should be

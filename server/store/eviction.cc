@@ -166,6 +166,17 @@ uint8_t LfuFrequency(const Entry* entry, const EvictionConfig& config, int64_t n
   return LfuDecayed(entry->access(), config, now_ms);
 }
 
+uint32_t AccessFromLoaded(uint32_t current, const EvictionConfig& config, int64_t idle_s, int freq,
+                          int64_t now_ms) {
+  if (UsesLfu(config.policy)) {
+    return freq >= 0 ? (Minutes(now_ms) << 8) | static_cast<uint8_t>(freq) : current;
+  }
+  if (idle_s < 0) return current;
+  // The clock wraps every 2^24 s (194 days); a longer idle time is the longest it can show.
+  int64_t clamped = std::min<int64_t>(idle_s, kLruMax);
+  return (LruClock(now_ms) - static_cast<uint32_t>(clamped)) & kLruMax;
+}
+
 size_t EvictToTarget(Keyspace& keyspace, size_t target_bytes, int64_t now_ms, bool* ok) {
   *ok = true;
   if (base::UsedMemory() <= target_bytes) return 0;

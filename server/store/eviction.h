@@ -53,6 +53,11 @@ void TouchEntry(Entry* entry, const EvictionConfig& config, int64_t now_ms);
 int64_t IdleTimeMs(const Entry* entry, int64_t now_ms);
 // OBJECT FREQ: the LFU counter after decay (LFU policies).
 uint8_t LfuFrequency(const Entry* entry, const EvictionConfig& config, int64_t now_ms);
+// What RESTORE IDLETIME / FREQ and an RDB's IDLE / FREQ opcodes set, as Redis's
+// objectSetLRUOrLFU: under an LFU policy `freq` (when >= 0) becomes the counter; under any other
+// policy the key gets `idle_s` seconds of idle time (when >= 0). `current` is kept otherwise.
+uint32_t AccessFromLoaded(uint32_t current, const EvictionConfig& config, int64_t idle_s, int freq,
+                          int64_t now_ms);
 
 // Frees keys by the configured policy until base::UsedMemory() <= target_bytes or nothing is left
 // to evict. Returns the number of keys evicted (also counted in the keyspace stats).
