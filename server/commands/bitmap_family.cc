@@ -72,7 +72,7 @@ store::Entry* StringForBitWrite(Context& ctx, std::string_view key, uint64_t max
     ctx.db().Add(e);
     ctx.keyspace().InitAccess(e, ctx.now_ms);
   } else {
-    store::TouchEntry(e, ctx.keyspace().eviction(), ctx.now_ms);
+    ctx.keyspace().Touch(e, ctx.now_ms);
     const size_t old = e->string_value().size();
     if (old < length) {
       e = ctx.db().ResizeString(e, length);

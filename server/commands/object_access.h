@@ -34,7 +34,7 @@ T* FindObjectForUpdate(Context& ctx, std::string_view key, store::ValueType type
     ctx.Error(errors::kWrongType);
     return nullptr;
   }
-  store::TouchEntry(e, ctx.keyspace().eviction(), ctx.now_ms);
+  ctx.keyspace().Touch(e, ctx.now_ms);
   return static_cast<T*>(e->object());
 }
 

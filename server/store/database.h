@@ -54,6 +54,7 @@ class Database {
   }
   // Advances a resize in progress by up to `buckets` buckets; true while one is.
   bool Rehash(size_t buckets) { return table_.Rehash(buckets); }
+  void set_copy_on_write_friendly(bool on) { table_.set_copy_on_write_friendly(on); }
   template <typename Fn>
   void ForEach(Fn&& fn) const {
     table_.ForEach(std::forward<Fn>(fn));

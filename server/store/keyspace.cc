@@ -35,8 +35,13 @@ Entry* Keyspace::Lookup(int db, std::string_view key, int64_t now_ms) {
     return nullptr;
   }
   ++stats_.keyspace_hits;
-  TouchEntry(e, eviction_, now_ms);
+  Touch(e, now_ms);
   return e;
+}
+
+void Keyspace::set_copy_on_write_friendly(bool on) {
+  cow_friendly_ = on;
+  for (Database& d : dbs_) d.set_copy_on_write_friendly(on);
 }
 
 Entry* Keyspace::RandomKey(int db, int64_t now_ms) {
@@ -62,6 +67,7 @@ size_t Keyspace::TotalKeys() const {
 
 void Keyspace::IncrementalRehash(int64_t budget_us, const std::function<int64_t()>& clock_us) {
   constexpr size_t kBucketsPerStep = 100;
+  if (cow_friendly_) return;
   int64_t start = clock_us();
   for (Database& d : dbs_) {
     while (d.Rehash(kBucketsPerStep)) {

@@ -37,6 +37,14 @@ class Keyspace {
   Entry* Find(int db, std::string_view key, int64_t now_ms);
   // Find plus keyspace_hits/misses and an access touch: what read commands use.
   Entry* Lookup(int db, std::string_view key, int64_t now_ms);
+  // Records an access to `entry` for eviction (not while copy-on-write friendly: see below).
+  void Touch(Entry* entry, int64_t now_ms) {
+    if (!cow_friendly_) TouchEntry(entry, eviction_, now_ms);
+  }
+  // Set while a forked child shares memory with the server: accesses stop updating the entries'
+  // LRU/LFU data and the tables stop moving entries (Table::set_copy_on_write_friendly), so that
+  // reads and rehashing do not make the kernel copy pages (Redis does the same).
+  void set_copy_on_write_friendly(bool on);
   // A new key's access data, to be set after creation.
   void InitAccess(Entry* entry, int64_t now_ms) {
     entry->set_access(InitialAccess(eviction_, now_ms));
@@ -84,6 +92,7 @@ class Keyspace {
   KeyspaceStats stats_;
   std::mt19937_64 rng_;
   RemovedFn on_removed_;
+  bool cow_friendly_ = false;
 };
 
 }  // namespace tandem::store

@@ -78,7 +78,8 @@ Entry* Table::Find(std::string_view key) const {
 }
 
 void Table::Insert(Entry* entry) {
-  if (!rehashing() && size_ + 1 > buckets_.size()) {
+  size_t max_load = cow_friendly_ ? 5 : 1;
+  if (!rehashing() && size_ + 1 > buckets_.size() * max_load) {
     StartResize(std::max(kMinBuckets, buckets_.size() * 2));
   }
   // New entries always go to the current array, so a resize never has to revisit them.
@@ -86,7 +87,7 @@ void Table::Insert(Entry* entry) {
   entry->next = head;
   head = entry;
   ++size_;
-  Rehash(kBucketsPerWrite);
+  if (!cow_friendly_) Rehash(kBucketsPerWrite);
 }
 
 Entry* Table::Detach(std::string_view key) {
@@ -97,8 +98,10 @@ Entry* Table::Detach(std::string_view key) {
   *link = e->next;
   e->next = nullptr;
   --size_;
-  Rehash(kBucketsPerWrite);
-  MaybeShrink();
+  if (!cow_friendly_) {
+    Rehash(kBucketsPerWrite);
+    MaybeShrink();
+  }
   return e;
 }
 

@@ -75,6 +75,10 @@ class Table {
   // Buckets of the current array (the one a resize in progress moves entries into).
   size_t bucket_count() const { return buckets_.size(); }
   bool rehashing() const { return !old_.empty(); }
+  // While a forked child (BGSAVE, AOF rewrite) shares the parent's pages, moving entries between
+  // buckets would copy every page they sit on: then the table neither shrinks nor moves entries
+  // on writes, and grows only past 5 entries per bucket (as Redis's dict_force_resize_ratio).
+  void set_copy_on_write_friendly(bool on) { cow_friendly_ = on; }
   // Moves up to `buckets` non-empty buckets of a resize in progress. Returns true while one is.
   bool Rehash(size_t buckets);
 
@@ -112,6 +116,7 @@ class Table {
   BucketArray old_;          // the array being drained; empty when no resize is in progress
   size_t rehash_index_ = 0;  // old_[0, rehash_index_) are already moved (and empty)
   size_t size_ = 0;
+  bool cow_friendly_ = false;
 };
 
 }  // namespace tandem::store

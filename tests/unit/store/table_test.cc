@@ -64,6 +64,26 @@ TEST(TableTest, GrowsAtLoadOneAndShrinksBelowOneEighth) {
   EXPECT_NE(t.Find("k0"), nullptr);
 }
 
+TEST(TableTest, CopyOnWriteFriendlyTableGrowsOnlyPastFivePerBucketAndNeverShrinks) {
+  Table t(3);
+  InsertKeys(t, "k", 64);
+  ASSERT_FALSE(t.rehashing());
+  ASSERT_EQ(t.bucket_count(), 64u);
+  t.set_copy_on_write_friendly(true);
+  InsertKeys(t, "g", 64 * 4);  // 5 per bucket: no resize yet
+  EXPECT_EQ(t.bucket_count(), 64u);
+  DetachKeys(t, "g", 64 * 4);
+  DetachKeys(t, "k", 60);
+  EXPECT_EQ(t.bucket_count(), 64u);  // a normal table would shrink here
+  InsertKeys(t, "h", 64 * 5);        // past 5 per bucket: a forced resize, then entries stay put
+  EXPECT_TRUE(t.rehashing());
+  t.set_copy_on_write_friendly(false);
+  while (t.Rehash(1000)) {
+  }
+  for (int i = 0; i < 64 * 5; ++i) ASSERT_NE(t.Find(Key("h", i)), nullptr) << i;
+  EXPECT_EQ(t.size(), 4u + 64 * 5);
+}
+
 TEST(TableTest, RelinkReplacesTheLinkedEntry) {
   Table t(5);
   InsertKeys(t, "k", 20);
