@@ -97,8 +97,8 @@ void AppendStringEntry(std::string_view s, std::string* out) {
   AppendBacklen(out->size() - start, out);
 }
 
-// Decodes the entry at the start of `rest` (which excludes the terminator position only if the
-// caller says so). Returns the encoded size (without back-length) or 0 when malformed.
+// Decodes the entry at the start of `rest` (non-empty; the bytes before the terminator) into
+// `value`. Returns its encoded size without the back-length, or 0 when malformed or truncated.
 size_t DecodeEntry(std::string_view rest, std::string* value) {
   auto need = [&](size_t n) { return rest.size() >= n; };
   uint8_t b = static_cast<uint8_t>(rest[0]);
