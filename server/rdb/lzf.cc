@@ -66,6 +66,9 @@ std::string LzfCompress(std::string_view in) {
 
 bool LzfDecompress(std::string_view in, size_t out_len, std::string* out) {
   out->clear();
+  // Each 3-byte back-reference yields at most kMaxMatch bytes: refuse impossible lengths before
+  // reserving them (a corrupt payload could claim terabytes).
+  if (out_len / kMaxMatch > in.size() / 3 + 1) return false;
   out->reserve(out_len);
   size_t i = 0;
   while (i < in.size()) {

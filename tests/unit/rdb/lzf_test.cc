@@ -57,6 +57,10 @@ TEST(LzfTest, DecompressRejectsBadStreams) {
   std::string good = LzfCompress(std::string(50, 'q'));
   EXPECT_FALSE(LzfDecompress(good, 49, &out));  // would overflow the stated length
   EXPECT_TRUE(LzfDecompress(good, 50, &out));
+  // A claimed length no stream of this size can produce is refused up front.
+  EXPECT_FALSE(LzfDecompress(good, size_t{1} << 40, &out));
+  std::string max = LzfCompress(std::string(264 * 10 + 1, 'm'));
+  EXPECT_TRUE(LzfDecompress(max, 264 * 10 + 1, &out));
 }
 
 }  // namespace
