@@ -37,9 +37,11 @@ uint64_t ReadLittleEndian(std::string_view bytes) {
 
 // Sign-extends the low `bits` bits of `v`.
 int64_t SignExtend(uint64_t v, int bits) {
+  if (bits == 64) return static_cast<int64_t>(v);
   uint64_t sign = uint64_t{1} << (bits - 1);
   v &= (sign << 1) - 1;
-  return static_cast<int64_t>(v ^ sign) - static_cast<int64_t>(sign);
+  return (v & sign) ? static_cast<int64_t>(v) - static_cast<int64_t>(sign << 1)
+                    : static_cast<int64_t>(v);
 }
 
 // The back-length: the entry's encoded size, 7 bits per byte, most significant group first;

@@ -23,9 +23,11 @@ uint64_t LittleEndian(std::string_view bytes) {
 }
 
 int64_t SignExtend(uint64_t v, int bits) {
+  if (bits == 64) return static_cast<int64_t>(v);
   uint64_t sign = uint64_t{1} << (bits - 1);
-  if (bits < 64) v &= (sign << 1) - 1;
-  return static_cast<int64_t>(v ^ sign) - static_cast<int64_t>(sign);
+  v &= (sign << 1) - 1;
+  return (v & sign) ? static_cast<int64_t>(v) - static_cast<int64_t>(sign << 1)
+                    : static_cast<int64_t>(v);
 }
 
 // Decodes the encoding and data at the start of `rest` (the bytes before the terminator) into

@@ -119,7 +119,8 @@ TEST(RdbEncodedStringTest, IntegerWidthsAndLimits) {
   EXPECT_EQ(Encoded("-0", false), "\x02-0");
   EXPECT_EQ(Encoded("+1", false), "\x02+1");
   for (std::string_view s : {"0", "-1", "255", "-32768", "65536", "-2147483648", "2147483648"}) {
-    BufferReader reader(Encoded(s, true));
+    std::string bytes = Encoded(s, true);
+    BufferReader reader(bytes);
     EXPECT_EQ(*reader.ReadString(), s);
     EXPECT_TRUE(reader.at_end());
   }
@@ -142,7 +143,8 @@ TEST(RdbEncodedStringTest, CompressesOnlyWhenAllowedLongAndWorthIt) {
 
 TEST(RdbEncodedStringTest, RedisLzfStringDecodes) {
   // SET k aaaa...(50) dumped by redis-server 7.0 with rdbcompression yes.
-  BufferReader reader(testing::FromHex("c30932016161e02500016161"));
+  std::string bytes = testing::FromHex("c30932016161e02500016161");
+  BufferReader reader(bytes);
   auto s = reader.ReadString();
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(*s, std::string(50, 'a'));
@@ -169,11 +171,10 @@ TEST(RdbEncodedStringTest, DoublesAndTimesRoundTrip) {
   EXPECT_TRUE(reader.at_end());
   EXPECT_EQ(testing::ToHex(out.substr(0, 20)), "13302e3130303030303030303030303030303031");
   BufferReader bad(
-      std::string("\x03"
-                  "1x5",
-                  4));
+      "\x03"
+      "1x5");
   EXPECT_FALSE(bad.ReadTextDouble().ok());
-  BufferReader short_time(std::string("\x01\x02\x03", 3));
+  BufferReader short_time("\x01\x02\x03");
   EXPECT_FALSE(short_time.ReadSecondTime().ok());
 }
 
