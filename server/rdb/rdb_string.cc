@@ -1,5 +1,12 @@
 #include "server/rdb/rdb_string.h"
 
+#include <bit>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+
+#include "server/base/number_parse.h"
 #include "server/rdb/crc64.h"
 #include "server/rdb/lzf.h"
 
@@ -8,6 +15,10 @@ namespace {
 
 base::Status Corrupt(std::string what) {
   return base::Status::Error(base::Status::Code::kCorruption, std::move(what));
+}
+
+void AppendLittleEndian(uint64_t v, int bytes, std::string* out) {
+  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
 void AppendBigEndian(uint64_t v, int bytes, std::string* out) {
@@ -42,6 +53,62 @@ void AppendLength(uint64_t len, std::string* out) {
 void AppendString(std::string_view s, std::string* out) {
   AppendLength(s.size(), out);
   out->append(s);
+}
+
+void AppendEncodedString(std::string_view s, bool compress, std::string* out) {
+  if (s.size() <= 11) {
+    if (auto v = base::ParseInt64(s)) {
+      if (*v >= INT8_MIN && *v <= INT8_MAX) {
+        out->push_back(static_cast<char>(0xc0));
+        AppendLittleEndian(static_cast<uint64_t>(*v), 1, out);
+        return;
+      }
+      if (*v >= INT16_MIN && *v <= INT16_MAX) {
+        out->push_back(static_cast<char>(0xc1));
+        AppendLittleEndian(static_cast<uint64_t>(*v), 2, out);
+        return;
+      }
+      if (*v >= INT32_MIN && *v <= INT32_MAX) {
+        out->push_back(static_cast<char>(0xc2));
+        AppendLittleEndian(static_cast<uint64_t>(*v), 4, out);
+        return;
+      }
+    }
+  }
+  if (compress && s.size() > 20) {
+    // Redis gives lzf_compress an output buffer of len - 4 bytes and stores plainly when the
+    // compressed form does not fit.
+    std::string compressed = LzfCompress(s);
+    if (compressed.size() <= s.size() - 4) {
+      out->push_back(static_cast<char>(0xc3));
+      AppendLength(compressed.size(), out);
+      AppendLength(s.size(), out);
+      out->append(compressed);
+      return;
+    }
+  }
+  AppendString(s, out);
+}
+
+void AppendBinaryDouble(double value, std::string* out) {
+  AppendLittleEndian(std::bit_cast<uint64_t>(value), 8, out);
+}
+
+void AppendTextDouble(double value, std::string* out) {
+  if (std::isnan(value)) {
+    out->push_back(static_cast<char>(253));
+  } else if (std::isinf(value)) {
+    out->push_back(static_cast<char>(value > 0 ? 254 : 255));
+  } else {
+    char buf[32];
+    int len = std::snprintf(buf, sizeof(buf), "%.17g", value);
+    out->push_back(static_cast<char>(len));
+    out->append(buf, len);
+  }
+}
+
+void AppendMillisecondTime(int64_t ms, std::string* out) {
+  AppendLittleEndian(static_cast<uint64_t>(ms), 8, out);
 }
 
 base::StatusOr<std::string_view> BufferReader::Take(size_t n) {
@@ -119,6 +186,42 @@ base::StatusOr<std::string> BufferReader::ReadString() {
   std::string plain;
   if (!LzfDecompress(*compressed, *plain_len, &plain)) return Corrupt("bad LZF data");
   return plain;
+}
+
+base::StatusOr<double> BufferReader::ReadBinaryDouble() {
+  auto raw = Take(8);
+  if (!raw.ok()) return raw.status();
+  return std::bit_cast<double>(LittleEndian(*raw));
+}
+
+base::StatusOr<double> BufferReader::ReadTextDouble() {
+  auto len = ReadByte();
+  if (!len.ok()) return len.status();
+  switch (*len) {
+    case 253:
+      return std::numeric_limits<double>::quiet_NaN();
+    case 254:
+      return std::numeric_limits<double>::infinity();
+    case 255:
+      return -std::numeric_limits<double>::infinity();
+  }
+  auto text = Take(*len);
+  if (!text.ok()) return text.status();
+  auto value = base::ParseDouble(*text);
+  if (!value) return Corrupt("bad double text");
+  return *value;
+}
+
+base::StatusOr<int64_t> BufferReader::ReadMillisecondTime() {
+  auto raw = Take(8);
+  if (!raw.ok()) return raw.status();
+  return static_cast<int64_t>(LittleEndian(*raw));
+}
+
+base::StatusOr<int64_t> BufferReader::ReadSecondTime() {
+  auto raw = Take(4);
+  if (!raw.ok()) return raw.status();
+  return static_cast<int64_t>(static_cast<int32_t>(LittleEndian(*raw)));
 }
 
 std::string WrapDumpPayload(std::string body) {

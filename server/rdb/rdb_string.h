@@ -17,6 +17,18 @@ inline constexpr int kRdbVersion = 10;  // what Redis 7.0 writes
 void AppendLength(uint64_t len, std::string* out);
 // Writes `s` plainly (length + bytes), which every RDB reader accepts.
 void AppendString(std::string_view s, std::string* out);
+// Writes `s` as Redis 7.0 writes every string (rdbSaveRawString): as an int8/int16/int32 when it
+// is at most 11 bytes and the canonical text of such a value; else, when `compress`
+// (rdbcompression) and it is longer than 20 bytes, LZF-compressed if that saves more than 4
+// bytes; else plainly.
+void AppendEncodedString(std::string_view s, bool compress, std::string* out);
+// A double as 8 little-endian IEEE-754 bytes (RDB_TYPE_ZSET_2 scores).
+void AppendBinaryDouble(double value, std::string* out);
+// A double in the old text form (RDB_TYPE_ZSET scores): a length byte and the %.17g text, or the
+// single byte 253 for NaN, 254 for +inf, 255 for -inf.
+void AppendTextDouble(double value, std::string* out);
+// A millisecond Unix time as 8 little-endian bytes (the EXPIRETIME_MS opcode's argument).
+void AppendMillisecondTime(int64_t ms, std::string* out);
 
 // Reads RDB values from a buffer. Every read fails with kCorruption on truncated or malformed
 // input and then leaves the position unspecified.
@@ -30,6 +42,12 @@ class BufferReader {
   base::StatusOr<uint64_t> ReadLength();
   // A string in any of its encodings (plain, integer, LZF).
   base::StatusOr<std::string> ReadString();
+  // The counterparts of AppendBinaryDouble, AppendTextDouble (text that is not a whole number is
+  // corrupt) and AppendMillisecondTime; ReadSecondTime reads the old 4-byte little-endian seconds.
+  base::StatusOr<double> ReadBinaryDouble();
+  base::StatusOr<double> ReadTextDouble();
+  base::StatusOr<int64_t> ReadMillisecondTime();
+  base::StatusOr<int64_t> ReadSecondTime();
 
  private:
   // The length, or (when *special) the special encoding number.

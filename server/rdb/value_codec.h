@@ -42,8 +42,11 @@ struct Value {
 bool IsValueType(uint8_t rdb_type);
 
 // Reads a value of `rdb_type` (already read). Fails with kCorruption on malformed or truncated
-// input, and on values Redis would refuse (an empty aggregate, duplicate set members or hash
-// fields), never crashing.
+// input, and on values Redis would refuse with sanitize-dump-payload yes (an empty aggregate,
+// duplicate set members, hash fields or sorted-set members, NaN scores, bytes after a blob's
+// terminator), and on listpack/ziplist scores that are not numbers; never crashing. Objects are
+// built through the store's write APIs, so their encodings follow `limits` as after normal writes.
+// Module values fail; streams go to ReadStream.
 base::StatusOr<Value> ReadValue(uint8_t rdb_type, BufferReader& in, const ObjectLimits& limits);
 
 }  // namespace tandem::rdb

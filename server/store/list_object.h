@@ -87,6 +87,12 @@ class ListObject final : public Object {
   // Removes `n` elements from index `start` (0 <= start, start + n <= size()).
   void EraseRange(size_t start, size_t n);
 
+  // Calls fn(const Listpack&) for every node, head to tail (RDB writes a list node by node).
+  template <typename Fn>
+  void ForEachNode(Fn&& fn) const {
+    for (const Node* node = head_; node != nullptr; node = node->next) fn(node->entries);
+  }
+
  private:
   struct Node {
     // Elements that are integers (LPUSH 42) take 2-9 bytes, as in Redis's listpack.

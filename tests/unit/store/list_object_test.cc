@@ -316,3 +316,24 @@ TEST(ListObjectTest, IntegerElementsAreCompactAndReadBackAsText) {
 
 }  // namespace
 }  // namespace tandem::store
+
+namespace tandem::store {
+namespace {
+
+TEST(ListObjectTest, ForEachNodeVisitsNodesInOrder) {
+  ListObject list(2);  // at most two entries a node
+  for (const char* v : {"a", "b", "c", "d", "e"}) list.Push(ListEnd::kTail, v);
+  std::vector<std::vector<std::string>> nodes;
+  list.ForEachNode([&](const Listpack& node) {
+    nodes.emplace_back();
+    node.ForEach([&](size_t, std::string_view v) {
+      nodes.back().emplace_back(v);
+      return true;
+    });
+  });
+  EXPECT_EQ(nodes, (std::vector<std::vector<std::string>>{{"a", "b"}, {"c", "d"}, {"e"}}));
+  EXPECT_EQ(nodes.size(), list.node_count());
+}
+
+}  // namespace
+}  // namespace tandem::store
