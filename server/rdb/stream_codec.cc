@@ -289,8 +289,7 @@ base::Status LoadGroup(bool v2, BufferReader& in, store::Stream& stream) {
       auto nack = pel.find(*id);
       if (nack == pel.end()) return Corrupt("consumer entry not found in group PEL");
       if (group->FindPending(*id) != nullptr) return Corrupt("PEL entry owned twice");
-      group->AddPending(*id, consumer, nack->second.delivery_time_ms,
-                        nack->second.delivery_count);
+      group->AddPending(*id, consumer, nack->second.delivery_time_ms, nack->second.delivery_count);
     }
   }
   if (group->pel().size() != pel.size()) return Corrupt("PEL entry without consumer");
