@@ -13,6 +13,7 @@
 namespace tandem::rdb {
 namespace {
 
+using store::ConsumerGroup;
 using store::StreamId;
 
 // Redis's defaults for stream-node-max-entries / stream-node-max-bytes: the node size we write.
@@ -249,10 +250,12 @@ base::Status LoadGroup(bool v2, BufferReader& in, store::Stream& stream) {
     auto read = in.ReadLength();  // Redis writes -1 (unknown) as a 64-bit length
     if (!read.ok()) return read.status();
     entries_read = static_cast<int64_t>(*read);
+    // Redis only ever holds a count or -1 (unknown); anything else would break the lag arithmetic.
+    if (entries_read < ConsumerGroup::kInvalidEntriesRead) return Corrupt("bad entries_read");
   } else {
     entries_read = stream.EstimateDistanceFromFirstEverEntry(*last_id);
   }
-  store::ConsumerGroup* group = stream.CreateGroup(*name, *last_id, entries_read);
+  ConsumerGroup* group = stream.CreateGroup(*name, *last_id, entries_read);
   if (group == nullptr) return Corrupt("duplicated consumer group name");
 
   struct Nack {
@@ -376,6 +379,11 @@ base::StatusOr<std::unique_ptr<store::Stream>> ReadStream(uint8_t rdb_type, Buff
     if (!max_deleted.ok()) return max_deleted.status();
     auto entries_added = in.ReadLength();
     if (!entries_added.ok()) return entries_added.status();
+    // Counts Redis could have produced: at least the live entries, and within int64 (the lag
+    // arithmetic is signed).
+    if (*entries_added < stream->length() || *entries_added > INT64_MAX) {
+      return Corrupt("entries_added out of range");
+    }
     stream->RestoreMetadata(*last_id, *first_id, *max_deleted, *entries_added);
   } else {
     // 6.x kept none of these: Redis 7.0 counts every live entry as added, assumes no tombstone,

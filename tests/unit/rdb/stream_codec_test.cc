@@ -391,6 +391,7 @@ struct Parts {
   std::string nodes = GoodNode();
   uint64_t length = 2;
   StreamId last_id{20, 0};
+  uint64_t entries_added = 5;
   std::string groups = std::string(1, '\0');  // none
 };
 
@@ -402,21 +403,23 @@ std::string Assemble(const Parts& p) {
   AppendLength(p.last_id.ms, &body);
   AppendLength(p.last_id.seq, &body);
   if (p.type == kTypeStreamListpacks2) {
-    for (uint64_t v : {10, 0, 10, 1, 5}) AppendLength(v, &body);  // first, max deleted, added
+    for (uint64_t v : {10, 0, 10, 1}) AppendLength(v, &body);  // first, max deleted
+    AppendLength(p.entries_added, &body);
   }
   return body + p.groups;
 }
 
-// One group "g" (last ID 10-0; entries_read 1 in type 19) whose PEL holds `pel` and whose
+// One group "g" (last ID 10-0; `entries_read` in type 19) whose PEL holds `pel` and whose
 // consumers own `owned`.
 std::string OneGroup(uint8_t type, const std::vector<StreamId>& pel,
-                     const std::vector<std::pair<std::string, std::vector<StreamId>>>& owned) {
+                     const std::vector<std::pair<std::string, std::vector<StreamId>>>& owned,
+                     uint64_t entries_read = 1) {
   std::string out;
   AppendLength(1, &out);
   AppendString("g", &out);
   AppendLength(10, &out);
   AppendLength(0, &out);
-  if (type == kTypeStreamListpacks2) AppendLength(1, &out);
+  if (type == kTypeStreamListpacks2) AppendLength(entries_read, &out);
   AppendLength(pel.size(), &out);
   for (StreamId id : pel) out += RawId(id) + Millis(1000 + id.ms) + "\x03";
   AppendLength(owned.size(), &out);
@@ -559,6 +562,45 @@ TEST(StreamCodecTest, MalformedStreamsFailWithCorruption) {
   std::string group = OneGroup(p.type, {}, {}).substr(1);  // without the count
   p.groups = std::string(1, '\x02') + group + group;
   fails(p, "duplicate group");
+  p = {};
+  p.entries_added = 1;
+  fails(p, "entries added below the length");
+  p = {};
+  p.entries_added = uint64_t{1} << 63;
+  fails(p, "entries added above INT64_MAX");
+  p = {};
+  p.groups = OneGroup(p.type, {}, {}, static_cast<uint64_t>(-2));
+  fails(p, "read counter below -1");
+  p = {};
+  p.groups = OneGroup(p.type, {}, {}, static_cast<uint64_t>(-1));
+  auto unknown = ReadBody(Assemble(p));
+  ASSERT_TRUE(unknown.ok()) << unknown.status().message();
+  EXPECT_EQ((*unknown)->FindGroup("g")->entries_read, ConsumerGroup::kInvalidEntriesRead);
+}
+
+// Every byte of recorded payloads replaced by a few values: each load either fails with
+// kCorruption or gives a stream whose entries, PELs and lag arithmetic can be walked (run under
+// the sanitizers, this is where a crash or overflow would show).
+TEST(StreamCodecTest, MutatedPayloadsFailCleanlyOrLoad) {
+  for (const std::string& original : {BodyOfDump(kGroupsDumpHex), Write(BusyStream())}) {
+    for (size_t i = 1; i < original.size(); ++i) {
+      for (uint8_t b : {0x00, 0x7f, 0xff}) {
+        std::string body = original;
+        body[i] = static_cast<char>(b);
+        auto s = ReadBody(body);
+        if (!s.ok()) {
+          EXPECT_EQ(s.status().code(), base::Status::Code::kCorruption);
+          continue;
+        }
+        size_t walked = EntriesOf(**s).size();
+        EXPECT_EQ(walked, (*s)->length());
+        for (const auto& [name, g] : (*s)->groups()) {
+          (void)(*s)->GroupLag(g);
+          for (const auto& [id, nack] : g.pel()) EXPECT_NE(nack.consumer, nullptr);
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
