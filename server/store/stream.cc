@@ -260,6 +260,14 @@ std::optional<SetIdError> Stream::SetId(StreamId id, std::optional<uint64_t> ent
   return std::nullopt;
 }
 
+void Stream::RestoreMetadata(StreamId last_id, StreamId first_id, StreamId max_deleted,
+                             uint64_t entries_added) {
+  last_id_ = last_id;
+  first_id_ = first_id;
+  max_deleted_ = max_deleted;
+  entries_added_ = entries_added;
+}
+
 ConsumerGroup* Stream::FindGroup(std::string_view name) {
   auto it = groups_.find(name);
   return it == groups_.end() ? nullptr : &it->second;

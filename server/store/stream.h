@@ -201,6 +201,13 @@ class Stream final : public Object {
   std::optional<SetIdError> SetId(StreamId id, std::optional<uint64_t> entries_added,
                                   std::optional<StreamId> max_deleted);
 
+  // --- loading (RDB, RESTORE) ---
+  // Sets the metadata Redis stores beside the entries, as given, after the entries were appended
+  // (Append sets the length). The loader checks what the store relies on (last_id >= the last
+  // live entry's ID); first_id, max_deleted and entries_added only feed the lag arithmetic.
+  void RestoreMetadata(StreamId last_id, StreamId first_id, StreamId max_deleted,
+                       uint64_t entries_added);
+
   // --- consumer groups ---
   const Groups& groups() const { return groups_; }
   ConsumerGroup* FindGroup(std::string_view name);

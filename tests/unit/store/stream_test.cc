@@ -276,6 +276,19 @@ TEST(StreamTest, RandomOperationsMatchModel) {
   }
 }
 
+TEST(StreamTest, RestoreMetadataSetsWhatALoaderRead) {
+  Stream s;
+  for (uint64_t i = 5; i <= 7; ++i) Append(s, {i, 0}, {{"f", "v"}});
+  s.RestoreMetadata({9, 3}, {2, 0}, {4, 1}, 12);
+  EXPECT_EQ(s.length(), 3u);  // from the entries, not the metadata
+  EXPECT_EQ(s.last_id(), (StreamId{9, 3}));
+  EXPECT_EQ(s.first_id(), (StreamId{2, 0}));
+  EXPECT_EQ(s.max_deleted_id(), (StreamId{4, 1}));
+  EXPECT_EQ(s.entries_added(), 12u);
+  // The next automatic ID follows the restored last ID.
+  EXPECT_EQ(s.NextAddId(*ParseXAddId("*"), 1).id, (StreamId{9, 4}));
+}
+
 TEST(StreamTest, SetIdRules) {
   Stream s;
   for (uint64_t i = 1; i <= 3; ++i) Append(s, {i, 0}, {{"f", "v"}});
