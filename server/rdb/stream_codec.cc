@@ -56,7 +56,7 @@ struct OwnedEntry {
 
 // Writes one node: its master ID as a 16-byte key, then the listpack. The master entry is the
 // first entry's ID and field names; every entry with exactly those fields is SAMEFIELDS.
-void AppendNode(const std::vector<OwnedEntry>& entries, std::string* out) {
+void AppendNode(const std::vector<OwnedEntry>& entries, bool compress, std::string* out) {
   const OwnedEntry& master = entries.front();
   const size_t master_count = master.fields_and_values.size() / 2;
   RedisListpackWriter lp;
@@ -83,8 +83,8 @@ void AppendNode(const std::vector<OwnedEntry>& entries, std::string* out) {
     // lp-count: the entry's elements after the flags (Redis walks entries backwards with it).
     lp.AppendInteger(static_cast<int64_t>(same ? count + 3 : 2 * count + 4));
   }
-  AppendString(RawId(master.id), out);
-  AppendString(lp.Finish(), out);
+  AppendEncodedString(RawId(master.id), compress, out);
+  AppendEncodedString(lp.Finish(), compress, out);
 }
 
 // Groups the live entries into nodes of Redis's default size.
@@ -301,11 +301,10 @@ base::Status LoadGroup(bool v2, BufferReader& in, store::Stream& stream) {
 
 }  // namespace
 
-void AppendStream(const store::Stream& stream, bool /*compress*/, std::string* out) {
-  // Strings are written plainly (every reader accepts that): no LZF compressor yet.
+void AppendStream(const store::Stream& stream, bool compress, std::string* out) {
   std::vector<std::vector<OwnedEntry>> nodes = ChunkEntries(stream);
   AppendLength(nodes.size(), out);
-  for (const auto& node : nodes) AppendNode(node, out);
+  for (const auto& node : nodes) AppendNode(node, compress, out);
   AppendLength(stream.length(), out);
   AppendLength(stream.last_id().ms, out);
   AppendLength(stream.last_id().seq, out);
@@ -317,7 +316,7 @@ void AppendStream(const store::Stream& stream, bool /*compress*/, std::string* o
 
   AppendLength(stream.groups().size(), out);
   for (const auto& [name, group] : stream.groups()) {
-    AppendString(name, out);
+    AppendEncodedString(name, compress, out);
     AppendLength(group.last_id.ms, out);
     AppendLength(group.last_id.seq, out);
     AppendLength(static_cast<uint64_t>(group.entries_read), out);
@@ -329,7 +328,7 @@ void AppendStream(const store::Stream& stream, bool /*compress*/, std::string* o
     }
     AppendLength(group.consumers().size(), out);
     for (const auto& [consumer_name, consumer] : group.consumers()) {
-      AppendString(consumer_name, out);
+      AppendEncodedString(consumer_name, compress, out);
       AppendMillis(consumer.seen_time_ms, out);
       AppendLength(consumer.pending.size(), out);
       for (StreamId id : consumer.pending) out->append(RawId(id));
