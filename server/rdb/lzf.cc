@@ -4,6 +4,9 @@ namespace tandem::rdb {
 
 bool LzfDecompress(std::string_view in, size_t out_len, std::string* out) {
   out->clear();
+  // A back reference (at most 3 bytes) copies at most 264 bytes: a larger claimed length is
+  // corrupt, and must not be allocated (a forged length would ask for gigabytes).
+  if (out_len / 88 > in.size()) return false;
   out->reserve(out_len);
   size_t i = 0;
   while (i < in.size()) {

@@ -306,6 +306,16 @@ TEST_F(SnapshotTest, BadFilesFailClearly) {
   AppendString("k", &module);
   fail(module, "module value");
 
+  // Found by rdb_loader_fuzzer: an LZF string claiming 4 GB must fail, not allocate.
+  std::string lzf = "REDIS0010";
+  lzf.push_back(static_cast<char>(kOpAux));
+  AppendString("x", &lzf);
+  lzf.push_back(static_cast<char>(0xC3));
+  AppendLength(2, &lzf);
+  AppendLength(0xFFFFFFFFu, &lzf);
+  lzf.append("\x00a", 2);
+  fail(lzf, "bad LZF data");
+
   std::string unknown = "REDIS0010";
   unknown.push_back(static_cast<char>(100));
   fail(unknown, "offset 9");
