@@ -38,10 +38,10 @@ bench: build
 	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server bash bench/memory.sh
 	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server bash bench/instructions.sh
 
-# libFuzzer build of the request parser (clang); see docs/fuzzing.md.
+# libFuzzer builds of the request parser and the RDB loader (clang); see docs/fuzzing.md.
 fuzz: deps
 	cmake -S . -B build/fuzz -G "$(CMAKE_GENERATOR)" -DCMAKE_CXX_COMPILER=clang++ -DTANDEM_FUZZ=ON
-	cmake --build build/fuzz -j $(JOBS) --target request_parser_fuzzer
+	cmake --build build/fuzz -j $(JOBS) --target request_parser_fuzzer rdb_loader_fuzzer
 
 clean:
 	rm -rf build

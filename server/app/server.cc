@@ -37,6 +37,27 @@ Server::Server(config::Config& config)
       block_timer_(io_),
       signals_(io_, SIGTERM, SIGINT) {
   state_.control = this;
+  state_.snapshots = &snapshots_;
+}
+
+base::Status Server::LoadPersistedData() {
+  if (config_.GetBool("appendonly")) return base::Status::Ok();
+  return snapshots_.LoadAtStart();
+}
+
+void Server::WaitForSignal() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    spdlog::warn("Received {} scheduling shutdown...", signo == SIGINT ? "SIGINT" : "SIGTERM");
+    if (!snapshots_.PrepareShutdown(false, false, false).ok()) {
+      spdlog::warn(
+          "SIGTERM received but errors trying to shut down the server, check the logs for more "
+          "information");
+      WaitForSignal();
+      return;
+    }
+    RequestShutdown();
+  });
 }
 
 void Server::RefreshSessionSettings() {
@@ -74,11 +95,7 @@ base::Status Server::Start() {
   }
   if (listeners_.empty()) return base::Status::IoError("Failed listening on any address");
   state_.tcp_port = port;
-  signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
-    if (ec) return;
-    spdlog::warn("Received {} scheduling shutdown...", signo == SIGINT ? "SIGINT" : "SIGTERM");
-    RequestShutdown();
-  });
+  WaitForSignal();
   ScheduleCron();
   ScheduleBlockTimeouts();
   spdlog::info("Ready to accept connections tcp");
@@ -160,6 +177,7 @@ void Server::Cron() {
   if (config_.GetBool("activerehashing")) {
     state_.keyspace.IncrementalRehash(1000, [this] { return clock_.NowUs(); });  // 1 ms, as Redis
   }
+  snapshots_.Cron();
   commands::UpdateMemoryPeak(state_);
   state_.EndPauseIfDue(now_ms, false);
   CloseIdleClients(now_ms);

@@ -15,6 +15,8 @@
 #include "server/net/asio.h"
 #include "server/net/listener.h"
 #include "server/net/session.h"
+#include "server/persistence/fork_child.h"
+#include "server/persistence/snapshot_manager.h"
 
 namespace tandem::app {
 
@@ -24,6 +26,9 @@ class Server final : public commands::ServerControl {
   // Binds every `bind` address on `port`. Fails when none could be bound. Call after the command
   // layer's config hooks are installed.
   base::Status Start();
+  // Loads the data set at start (the RDB file when appendonly is no). Fails with the message to
+  // print before exiting with 1.
+  base::Status LoadPersistedData();
   // Serves until SHUTDOWN or SIGTERM/SIGINT.
   void Run();
   void RequestShutdown() override;
@@ -33,6 +38,9 @@ class Server final : public commands::ServerControl {
 
  private:
   void OnAccept(boost::asio::ip::tcp::socket socket);
+  // SIGTERM/SIGINT: the final save (when save points exist), then shutdown; a failed save keeps
+  // the server running, as Redis does.
+  void WaitForSignal();
   void ScheduleCron();
   // Ends blocking commands whose timeout passed, every 10 ms (finer than the cron's hz).
   void ScheduleBlockTimeouts();
@@ -46,6 +54,8 @@ class Server final : public commands::ServerControl {
   base::SystemClock clock_;
   commands::ServerState state_;
   commands::Dispatcher dispatcher_;
+  persistence::ForkChild child_;  // the BGSAVE / AOF rewrite child
+  persistence::SnapshotManager snapshots_{state_, child_};
   // Declared after the state: destroying the event loop destroys the sessions it still holds,
   // and their connections unregister from the state, which must still exist then.
   boost::asio::io_context io_{1};  // one thread runs it: lets Asio skip internal locking

@@ -26,6 +26,7 @@ CommandTable::CommandTable() {
   RegisterKeyCommands(*this);
   RegisterExpireCommands(*this);
   RegisterServerCommands(*this);
+  RegisterPersistenceCommands(*this);
   RegisterClientCommands(*this);
   RegisterIntrospectionCommands(*this);
   RegisterConfigCommands(*this);

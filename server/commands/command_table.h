@@ -54,6 +54,7 @@ void RegisterStringCommands(CommandTable& table);
 void RegisterKeyCommands(CommandTable& table);
 void RegisterExpireCommands(CommandTable& table);
 void RegisterServerCommands(CommandTable& table);
+void RegisterPersistenceCommands(CommandTable& table);
 void RegisterClientCommands(CommandTable& table);
 void RegisterIntrospectionCommands(CommandTable& table);
 void RegisterConfigCommands(CommandTable& table);

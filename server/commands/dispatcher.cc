@@ -116,6 +116,19 @@ bool Dispatcher::MustWaitForPause(Client& client, const CommandSpec& spec) const
   return false;
 }
 
+bool Dispatcher::RefusedByDiskError(const Client& client, const CommandSpec& spec) const {
+  if (server_.snapshots == nullptr || !server_.snapshots->WritesRefused()) return false;
+  // As Redis: write commands, EXEC of a transaction that writes, and PING.
+  if ((spec.flags & kWrite) || spec.full_name == "ping") return true;
+  if (spec.full_name == "exec" && client.multi) {
+    for (const auto& queued : client.multi->commands) {
+      const CommandSpec* q = server_.commands.Find(queued[0]);
+      if (q != nullptr && (q->flags & kWrite)) return true;
+    }
+  }
+  return false;
+}
+
 void Dispatcher::Queue(Client& client, const CommandSpec& spec,
                        std::span<const std::string_view> argv, bool over_maxmemory) {
   if (spec.flags & kNoMulti) {
@@ -163,6 +176,11 @@ DispatchResult Dispatcher::Execute(Client& client, std::span<const std::string_v
     return DispatchResult::kBlocked;
   }
   bool over_maxmemory = OverMaxmemory(now_ms);
+  if (RefusedByDiskError(client, *spec)) {
+    if (client.multi) client.multi->aborted = true;
+    Reject(client, spec, errors::kMisconfRdb);
+    return DispatchResult::kDone;
+  }
   if (client.multi && !RunsInsideMulti(*spec)) {
     Queue(client, *spec, argv, over_maxmemory);
     return DispatchResult::kDone;

@@ -43,6 +43,8 @@ class Dispatcher final : public CommandRunner {
   // Re-runs the commands of clients blocked on keys the last command wrote.
   void ServeBlockedClients();
   bool MustWaitForPause(Client& client, const CommandSpec& spec) const;
+  // stop-writes-on-bgsave-error refuses this command (MISCONF) after a failed background save.
+  bool RefusedByDiskError(const Client& client, const CommandSpec& spec) const;
   // Inside MULTI: queues the command (replying QUEUED) or refuses it and marks the transaction.
   void Queue(Client& client, const CommandSpec& spec, std::span<const std::string_view> argv,
              bool over_maxmemory);

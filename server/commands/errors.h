@@ -256,5 +256,19 @@ inline constexpr std::string_view kInvalidFreq =
     "ERR Invalid FREQ value, must be >= 0 and <= 255";
 inline constexpr std::string_view kDumpPayload = "ERR DUMP payload version or checksum are wrong";
 inline constexpr std::string_view kBadDataFormat = "ERR Bad data format";
+// RDB persistence (SAVE, BGSAVE, SHUTDOWN, DEBUG RELOAD, the MISCONF pre-check).
+inline constexpr std::string_view kBgsaveInProgress = "ERR Background save already in progress";
+inline constexpr std::string_view kBgsaveOtherChild =
+    "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in "
+    "order to schedule a BGSAVE whenever possible.";
+inline constexpr std::string_view kShutdownErrors =
+    "ERR Errors trying to shut down the server. Check the logs for more information.";
+inline constexpr std::string_view kDebugReloadFailed = "ERR Error trying to load the RDB dump";
+inline constexpr std::string_view kMisconfRdb =
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to "
+    "disk. Commands that may modify the data set are disabled, because this instance is "
+    "configured to report errors during writes if RDB snapshotting fails "
+    "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB "
+    "error.";
 
 }  // namespace tandem::commands::errors

@@ -1,5 +1,6 @@
 #include "server/commands/function_payload.h"
 
+#include "server/rdb/function_library.h"
 #include "server/rdb/rdb_string.h"
 
 namespace tandem::commands {
@@ -10,22 +11,6 @@ constexpr uint8_t kOpcodeFunction = 245;       // RDB_OPCODE_FUNCTION2
 
 base::Status Invalid(std::string_view message) {
   return base::Status::InvalidArgument(std::string(message));
-}
-
-// A library written by a 7.0 release candidate, after its opcode.
-base::StatusOr<std::string> ReadPreGaLibrary(rdb::BufferReader& reader) {
-  base::StatusOr<std::string> name = reader.ReadString();
-  if (!name.ok()) return Invalid("ERR Failed loading library name");
-  base::StatusOr<std::string> engine = reader.ReadString();
-  if (!engine.ok()) return Invalid("ERR Failed loading engine name");
-  base::StatusOr<uint64_t> has_description = reader.ReadLength();
-  if (!has_description.ok()) return Invalid("ERR Failed loading library description indicator");
-  if (*has_description != 0 && !reader.ReadString().ok()) {
-    return Invalid("ERR Failed loading library description");
-  }
-  base::StatusOr<std::string> blob = reader.ReadString();
-  if (!blob.ok()) return Invalid("ERR Failed loading library blob");
-  return "#!" + *engine + " name=" + *name + "\n" + *blob;
 }
 
 }  // namespace
@@ -52,7 +37,7 @@ base::StatusOr<std::vector<std::string>> DecodeFunctionPayload(std::string_view 
       if (!code.ok()) return Invalid("ERR Failed loading library payload");
       codes.push_back(std::move(*code));
     } else if (*type == kOpcodeFunctionPreGa) {
-      base::StatusOr<std::string> code = ReadPreGaLibrary(reader);
+      base::StatusOr<std::string> code = rdb::ReadPreGaFunctionLibrary(reader);
       if (!code.ok()) return code.status();
       codes.push_back(std::move(*code));
     } else {

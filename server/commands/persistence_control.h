@@ -54,6 +54,13 @@ class SnapshotControl {
   virtual bool WritesRefused() const = 0;
   // DEBUG RELOAD: saves, empties the keyspace and loads the file back.
   virtual base::Status DebugReload() = 0;
+  // SHUTDOWN (and SIGTERM): kills a BGSAVE child, then saves when `save`, or when save points
+  // exist and not `nosave`. A failed save is the error reply unless `force`.
+  virtual base::Status PrepareShutdown(bool save, bool nosave, bool force) = 0;
+  // FLUSHALL emptied the keyspace: kills a BGSAVE child and saves when save points exist.
+  virtual void OnFlushAll() = 0;
+  // LASTSAVE: the Unix time of the last successful save (the start time before any).
+  virtual int64_t LastSaveUnix() const = 0;
 };
 
 // The append-only file: implemented by persistence::AofManager.

@@ -57,6 +57,8 @@ void FlushAll(Context& ctx) {
   ctx.server.blocking.DbFlushed(-1);
   // One more than the keys removed, as Redis counts it, so that even an empty FLUSHALL is a write.
   ctx.Dirty(removed + 1);
+  // Then the save (when save points exist), which the changes above precede.
+  if (ctx.server.snapshots != nullptr) ctx.server.snapshots->OnFlushAll();
   ctx.reply().SimpleString("OK");
 }
 
@@ -72,10 +74,10 @@ void Time(Context& ctx) {
   ctx.reply().Bulk(std::string_view(micros, micros_len));
 }
 
-// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Tandem stops at once (there is no persistence to
-// wait for yet), so NOW and FORCE change nothing and there is never a shutdown to abort.
+// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Tandem has no replicas to wait for, so NOW changes
+// nothing and there is never a shutdown to abort; FORCE exits even when the final save fails.
 void Shutdown(Context& ctx) {
-  bool nosave = false, save = false, abort = false;
+  bool nosave = false, save = false, abort = false, force = false;
   for (size_t i = 1; i < ctx.argv.size(); ++i) {
     std::string_view a = ctx.argv[i];
     if (base::EqualsIgnoreCase(a, "nosave")) {
@@ -84,12 +86,18 @@ void Shutdown(Context& ctx) {
       save = true;
     } else if (base::EqualsIgnoreCase(a, "abort")) {
       abort = true;
-    } else if (!base::EqualsIgnoreCase(a, "now") && !base::EqualsIgnoreCase(a, "force")) {
+    } else if (base::EqualsIgnoreCase(a, "force")) {
+      force = true;
+    } else if (!base::EqualsIgnoreCase(a, "now")) {
       return ctx.Error(errors::kSyntax);
     }
   }
   if ((nosave && save) || (abort && ctx.argv.size() > 2)) return ctx.Error(errors::kSyntax);
   if (abort) return ctx.Error(errors::kNoShutdownInProgress);
+  if (ctx.server.snapshots != nullptr) {
+    base::Status saved = ctx.server.snapshots->PrepareShutdown(save, nosave, force);
+    if (!saved.ok()) return ctx.Error(saved.message());
+  }
   // No reply: the connection closes when the server stops.
   ctx.server.control->RequestShutdown();
 }
@@ -204,6 +212,14 @@ void DebugSleep(Context& ctx) {
   ctx.reply().SimpleString("OK");
 }
 
+// DEBUG RELOAD: saves, empties the keyspace and the function libraries, loads the file back.
+void DebugReload(Context& ctx) {
+  if (ctx.server.snapshots == nullptr) return ctx.Error("ERR");
+  base::Status status = ctx.server.snapshots->DebugReload();
+  if (!status.ok()) return ctx.Error(status.message());
+  ctx.reply().SimpleString("OK");
+}
+
 // DEBUG SET-ACTIVE-EXPIRE 0|1: read as atoi reads it, any non-zero number enables.
 void DebugSetActiveExpire(Context& ctx) {
   ctx.server.active_expire_enabled = std::atoi(std::string(ctx.argv[2]).c_str()) != 0;
@@ -215,6 +231,8 @@ void DebugHelp(Context& ctx) {
             {
                 "OBJECT <key>",
                 "    Show low-level details about the value under <key>.",
+                "RELOAD",
+                "    Save the RDB on disk and reload it back to memory.",
                 "SET-ACTIVE-EXPIRE <0|1>",
                 "    0 stops the background expiry of keys that are not accessed; 1 restarts it.",
                 "SLEEP <seconds>",
@@ -229,6 +247,7 @@ void Debug(Context& ctx) {
   if (base::EqualsIgnoreCase(sub, "help") && argc == 2) return DebugHelp(ctx);
   if (base::EqualsIgnoreCase(sub, "object") && argc == 3) return DebugObject(ctx);
   if (base::EqualsIgnoreCase(sub, "sleep") && argc == 3) return DebugSleep(ctx);
+  if (base::EqualsIgnoreCase(sub, "reload") && argc == 2) return DebugReload(ctx);
   if (base::EqualsIgnoreCase(sub, "set-active-expire") && argc == 3)
     return DebugSetActiveExpire(ctx);
   ctx.Error(errors::SubcommandSyntax("debug", sub));

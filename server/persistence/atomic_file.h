@@ -13,8 +13,9 @@ namespace tandem::persistence {
 // An open temporary file that becomes `target` on Commit. Destroying it uncommitted removes it.
 class AtomicFile {
  public:
-  // Creates the temporary file next to `target`. Fails with the OS error text.
-  static base::StatusOr<AtomicFile> Create(std::string target);
+  // Creates the temporary file `temp` (default "<target>.tmp-<pid>"; it must be on the target's
+  // file system). Fails with the OS error text.
+  static base::StatusOr<AtomicFile> Create(std::string target, std::string temp = {});
   AtomicFile(AtomicFile&& other) noexcept;
   AtomicFile& operator=(AtomicFile&&) = delete;
   ~AtomicFile();
