@@ -38,6 +38,8 @@ Server::Server(config::Config& config)
       signals_(io_, SIGTERM, SIGINT) {
   state_.control = this;
   state_.snapshots = &snapshots_;
+  child_.set_on_running_changed(
+      [this](bool running) { state_.keyspace.set_copy_on_write_friendly(running); });
 }
 
 base::Status Server::LoadPersistedData() {

@@ -65,7 +65,9 @@ base::Status ForkChild::Start(ChildKind kind, std::function<bool()> job) {
     return base::Status::IoError(std::string("Can't fork: ") + std::strerror(saved));
   }
   if (pid == 0) {
-    close(fds[0]);
+    // As Redis's child: a server killed with -9 must not leave its port held by the child.
+    close_range(3, fds[1] - 1, 0);
+    close_range(fds[1] + 1, ~0U, 0);
     ResetSignalsInChild();
     bool ok = job();
     uint64_t cow = PrivateDirtyBytes();
@@ -79,6 +81,7 @@ base::Status ForkChild::Start(ChildKind kind, std::function<bool()> job) {
   pid_ = pid;
   report_fd_ = fds[0];
   start_ms_ = NowMs();
+  if (on_running_changed_) on_running_changed_(true);
   return base::Status::Ok();
 }
 
@@ -101,6 +104,7 @@ std::optional<ChildExit> ForkChild::Poll() {
   report_fd_ = -1;
   kind_ = ChildKind::kNone;
   pid_ = -1;
+  if (on_running_changed_) on_running_changed_(false);
   return exit;
 }
 
@@ -114,6 +118,7 @@ void ForkChild::Kill() {
   report_fd_ = -1;
   kind_ = ChildKind::kNone;
   pid_ = -1;
+  if (on_running_changed_) on_running_changed_(false);
 }
 
 }  // namespace tandem::persistence

@@ -40,8 +40,13 @@ class ForkChild {
   ForkChild(const ForkChild&) = delete;
   ForkChild& operator=(const ForkChild&) = delete;
 
-  // Forks a child that runs `job` and exits with 0 when it returns true, 1 otherwise. Fails when a
-  // child already runs or fork fails (the error text says which).
+  // Called with true when a child starts and false when it is gone (the app makes the keyspace
+  // copy-on-write friendly meanwhile).
+  void set_on_running_changed(std::function<void(bool)> fn) { on_running_changed_ = std::move(fn); }
+
+  // Forks a child that runs `job` and exits with 0 when it returns true, 1 otherwise. The child
+  // keeps no inherited descriptor (listening sockets, client connections, AOF files): `job` opens
+  // what it writes. Fails when a child already runs or fork fails (the error text says which).
   base::Status Start(ChildKind kind, std::function<bool()> job);
   ChildKind running() const { return kind_; }
   pid_t pid() const { return pid_; }
@@ -58,6 +63,7 @@ class ForkChild {
   pid_t pid_ = -1;
   int report_fd_ = -1;  // read end of the child's cow report pipe
   int64_t start_ms_ = 0;
+  std::function<void(bool)> on_running_changed_;
 };
 
 }  // namespace tandem::persistence

@@ -49,35 +49,11 @@ class ChunkWriter {
   uint64_t crc_ = 0;
 };
 
-// A string as Redis writes numbers it can: int8/int16/int32 special encodings (0xC0..0xC2,
-// little endian), else plain.
-void AppendMaybeIntString(std::string_view s, std::string* out) {
-  std::optional<int64_t> parsed = s.size() <= 11 ? base::ParseInt64(s) : std::nullopt;
-  if (parsed.has_value()) {
-    int64_t v = *parsed;
-    if (v >= INT8_MIN && v <= INT8_MAX) {
-      out->push_back(static_cast<char>(0xC0));
-      out->push_back(static_cast<char>(v & 0xff));
-      return;
-    }
-    if (v >= INT16_MIN && v <= INT16_MAX) {
-      out->push_back(static_cast<char>(0xC1));
-      for (int i = 0; i < 2; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-      return;
-    }
-    if (v >= INT32_MIN && v <= INT32_MAX) {
-      out->push_back(static_cast<char>(0xC2));
-      for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-      return;
-    }
-  }
-  AppendString(s, out);
-}
-
-void AppendAux(std::string_view name, std::string_view value, std::string* out) {
+// Aux names and values are strings as Redis writes every string (integers encoded, LZF).
+void AppendAux(std::string_view name, std::string_view value, bool compress, std::string* out) {
   out->push_back(static_cast<char>(kOpAux));
-  AppendString(name, out);
-  AppendMaybeIntString(value, out);
+  AppendEncodedString(name, compress, out);
+  AppendEncodedString(value, compress, out);
 }
 
 void AppendLittleEndian(uint64_t v, int bytes, std::string* out) {
@@ -110,7 +86,7 @@ base::Status WriteDatabase(int index, const store::Database& db,
     value.clear();
     AppendValue(*entry, value_options, &value);
     out->push_back(value[0]);  // the type byte comes before the key
-    AppendString(entry->key(), out);
+    AppendEncodedString(entry->key(), options.compress, out);
     out->append(value, 1);
     if (options.key_save_delay_us > 0) SleepMicros(options.key_save_delay_us);
     status = writer.MaybeFlush();
@@ -372,19 +348,19 @@ base::Status WriteSnapshot(const store::Keyspace& keyspace,
   std::snprintf(version, sizeof version, "%04d", kRdbVersion);
   out->append(kMagic);
   out->append(version);
-  AppendAux("redis-ver", aux.redis_version, out);
-  AppendAux("redis-bits", std::to_string(sizeof(void*) * 8), out);
-  AppendAux("ctime", std::to_string(aux.ctime_s), out);
-  AppendAux("used-mem", std::to_string(aux.used_mem), out);
+  AppendAux("redis-ver", aux.redis_version, options.compress, out);
+  AppendAux("redis-bits", std::to_string(sizeof(void*) * 8), options.compress, out);
+  AppendAux("ctime", std::to_string(aux.ctime_s), options.compress, out);
+  AppendAux("used-mem", std::to_string(aux.used_mem), options.compress, out);
   if (!aux.repl_id.empty()) {
-    AppendAux("repl-stream-db", "0", out);
-    AppendAux("repl-id", aux.repl_id, out);
-    AppendAux("repl-offset", std::to_string(aux.repl_offset), out);
+    AppendAux("repl-stream-db", "0", options.compress, out);
+    AppendAux("repl-id", aux.repl_id, options.compress, out);
+    AppendAux("repl-offset", std::to_string(aux.repl_offset), options.compress, out);
   }
-  AppendAux("aof-base", aux.aof_base ? "1" : "0", out);
+  AppendAux("aof-base", aux.aof_base ? "1" : "0", options.compress, out);
   for (const std::string& code : function_codes) {
     out->push_back(static_cast<char>(kOpFunction2));
-    AppendString(code, out);
+    AppendEncodedString(code, options.compress, out);
   }
   for (int i = 0; i < keyspace.database_count(); ++i) {
     const store::Database& db = keyspace.db(i);

@@ -6,6 +6,7 @@ import subprocess
 import pytest
 import redis
 
+from support.dump_payload import payload
 from support.dataset import assert_same, fill_every_type, snapshot
 from support.processes import ServerProcess
 
@@ -126,21 +127,6 @@ def test_redis_rdb_loads_in_tandem(server_factory, redis_factory, tmp_path):
     ours = server_factory().client()
     assert_same(expected, snapshot(ours))
     assert ours.fcall("f", 0) == 2
-
-
-def crc64(data: bytes) -> int:
-    """Redis's CRC-64 (Jones polynomial, reflected), to build payloads with a valid footer."""
-    crc = 0
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ (0x95AC9329AC4BC9B5 if crc & 1 else 0)
-    return crc
-
-
-def payload(body: bytes, version=10) -> bytes:
-    data = body + version.to_bytes(2, "little")
-    return data + crc64(data).to_bytes(8, "little")
 
 
 def test_restore_errors_match_redis(r):

@@ -12,13 +12,6 @@ import redis
 
 from conftest import is_real_redis
 
-# The aggregate value encodings are the rdb-values branch's (server/rdb/value_codec.cc); until it is
-# merged Tandem's codec writes strings only. Set to True once it is.
-VALUE_CODECS_MERGED = False
-needs_value_codecs = pytest.mark.skipif(
-    not is_real_redis() and not VALUE_CODECS_MERGED,
-    reason="aggregate RDB value encodings come with the rdb-values branch")
-
 LIB = "#!lua name=plib\nredis.register_function('pf', function(keys, args) return 1 end)"
 
 
@@ -128,7 +121,6 @@ def snapshot_all_types(c):
     }
 
 
-@needs_value_codecs
 @pytest.mark.parametrize("how", ["save", "bgsave"])
 def test_every_type_survives_a_restart(server_factory, how):
     proc = server_factory()
@@ -145,7 +137,6 @@ def test_every_type_survives_a_restart(server_factory, how):
     assert (snapshot_all_types(c), snapshot_strings(c)) == before
 
 
-@pytest.mark.skip(reason="streams in RDB files come with the rdb-stream branch")
 def test_streams_with_groups_survive_a_restart(server_factory):
     proc = server_factory()
     c = proc.client()

@@ -2,38 +2,20 @@
 the encodings both share, old encodings (ziplist, zipmap, intset, text scores) must restore, and
 corrupt payloads must be refused. The expected bytes were recorded from redis-server 7.0; the old
 and corrupt payloads are built here from the format specifications (see tests/unit/rdb)."""
-import struct
-
 import pytest
 import redis
+
+from support import dump_payload
 
 BAD_DATA = r"Bad data format"
 
 
-def _crc64(data: bytes) -> int:
-    """Redis's CRC-64 (Jones polynomial, reflected), bit by bit: payloads here are tiny."""
-    poly = int(f"{0xAD93D23594C935A9:064b}"[::-1], 2)
-    crc = 0
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ (poly if crc & 1 else 0)
-    return crc
-
-
 def payload(body_hex: str) -> bytes:
-    body = bytes.fromhex(body_hex) + b"\x0a\x00"  # RDB version 10
-    return body + struct.pack("<Q", _crc64(body))
+    return dump_payload.payload(bytes.fromhex(body_hex))
 
 
 @pytest.fixture(autouse=True)
-def needs_dump(r):
-    try:
-        r.dump("absent")
-    except redis.ResponseError as e:
-        if "unknown command" in str(e):
-            pytest.skip("DUMP/RESTORE not implemented yet")
-        raise
+def payload_settings(r):
     r.config_set("rdbcompression", "no")
     r.config_set("sanitize-dump-payload", "yes")
     yield
