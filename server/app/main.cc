@@ -59,6 +59,11 @@ int main(int argc, char** argv) {
     spdlog::info("Tandem {} (Redis {} compatible) starting, pid={}",
                  std::string(commands::kTandemVersion), std::string(commands::kRedisCompatVersion),
                  static_cast<int>(getpid()));
+    st = server.LoadAndOpenAof();
+    if (!st.ok()) {
+      spdlog::critical("{}", st.message());
+      return 1;
+    }
     st = server.Start();
     if (!st.ok()) {
       spdlog::critical("{}", st.message());

@@ -45,6 +45,7 @@ CommandTable::CommandTable() {
   RegisterStreamCommands(*this);
   RegisterStreamGroupCommands(*this);
   RegisterStreamInfoCommands(*this);
+  RegisterAofCommands(*this);
 }
 
 void CommandTable::AssignIds(CommandSpec& spec, std::string_view parent) {

@@ -73,5 +73,6 @@ void RegisterFunctionCommands(CommandTable& table);
 void RegisterStreamCommands(CommandTable& table);
 void RegisterStreamGroupCommands(CommandTable& table);
 void RegisterStreamInfoCommands(CommandTable& table);
+void RegisterAofCommands(CommandTable& table);
 
 }  // namespace tandem::commands
