@@ -235,6 +235,9 @@ base::StatusOr<AofLoadResult> LoadAof(const AofLoadOptions& options,
   store::KeyspaceStats keyspace_stats = state.keyspace.stats();
   auto slowlog = state.slowlog;
   state.persistence.loading = true;
+  // As Redis, loading never evicts nor refuses a command for memory.
+  int64_t maxmemory = state.settings.maxmemory;
+  state.settings.maxmemory = 0;
   FileLoader loader(options, state, dispatcher, result);
   Status status = Status::Ok();
   for (size_t i = 0; i < files.size() && status.ok(); ++i) {
@@ -246,6 +249,7 @@ base::StatusOr<AofLoadResult> LoadAof(const AofLoadOptions& options,
     }
   }
   state.persistence.loading = false;
+  state.settings.maxmemory = maxmemory;
   state.stats = std::move(stats);
   state.keyspace.stats() = keyspace_stats;
   state.slowlog = std::move(slowlog);

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 
 #include "server/base/memory.h"
 #include "server/commands/version.h"
@@ -236,12 +238,34 @@ void AofManager::UpdateSizes() {
   state_.persistence.aof_current_size = other_size_ + incr_size_;
 }
 
-void AofManager::FlushAndSyncForExit() {
-  if (rewriting_) {
-    child_.Kill();
-    rewriting_ = false;
-    unlink(PathOf(TempRewriteName(child_.pid())).c_str());
+void AofManager::KillRewrite() {
+  if (!rewriting_) return;
+  if (child_.running() == ChildKind::kAof) child_.Kill();
+  rewriting_ = false;
+  state_.persistence.aof_rewrite_in_progress = false;
+  unlink(PathOf(TempRewriteName(last_child_pid_)).c_str());
+}
+
+void AofManager::AdoptManifestOnDisk() {
+  if (!dir_.empty()) return;
+  dir_ = state_.config.GetString("appenddirname");
+  prefix_ = state_.config.GetString("appendfilename");
+  // As Redis, which reads the manifest at start even with appendonly no: sequence numbers go on
+  // from the files already there, and those files become history.
+  std::ifstream in(PathOf(AofManifestName(prefix_)), std::ios::binary);
+  if (!in) return;
+  std::stringstream text;
+  text << in.rdbuf();
+  auto manifest = AofManifest::Parse(text.str());
+  if (manifest.ok()) {
+    manifest_ = std::move(*manifest);
+  } else {
+    spdlog::warn("Ignoring the AOF manifest on disk: {}", manifest.status().message());
   }
+}
+
+void AofManager::FlushAndSyncForExit() {
+  KillRewrite();
   if (fd_ < 0) return;
   WriteBuffer();
   fdatasync(fd_);
@@ -269,11 +293,7 @@ base::StatusOr<std::string> AofManager::BackgroundRewrite() {
 
 Status AofManager::StartRewrite() {
   commands::PersistenceStatus& p = state_.persistence;
-  if (dir_.empty()) {
-    // BGREWRITEAOF with appendonly no before any Open: the directory is made now.
-    dir_ = state_.config.GetString("appenddirname");
-    prefix_ = state_.config.GetString("appendfilename");
-  }
+  AdoptManifestOnDisk();  // BGREWRITEAOF with appendonly no: the directory is made now
   if (mkdir(dir_.c_str(), 0755) != 0 && errno != EEXIST) {
     Status st = Errno("Can't open or create append-only dir " + dir_);
     spdlog::warn("{}", st.message());
@@ -424,8 +444,9 @@ bool AofManager::SetAppendOnly(bool on) {
     writer_.buffer().clear();
     return true;
   }
-  dir_ = state_.config.GetString("appenddirname");
-  prefix_ = state_.config.GetString("appendfilename");
+  AdoptManifestOnDisk();
+  // A rewrite started while the AOF was off holds an older image than the base written now.
+  KillRewrite();
   // Simplified startAppendOnly: the current dataset becomes a new base now (in the foreground),
   // then appending starts on a new incremental file.
   if (mkdir(dir_.c_str(), 0755) != 0 && errno != EEXIST) {

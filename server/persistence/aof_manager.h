@@ -70,6 +70,11 @@ class AofManager final : public commands::AofControl {
   // Opens `name` for appending and makes it the current file (the old one is synced and closed).
   base::Status SwitchTo(const std::string& name);
   base::Status StartRewrite();
+  // Kills our rewrite child, if any, and removes its temporary file.
+  void KillRewrite();
+  // Before the first use while the AOF was off: takes the directory names from the config and
+  // the manifest already on disk, if any.
+  void AdoptManifestOnDisk();
   void RewriteDone(bool ok);
   void DeleteHistory();
   void FsyncLoop();

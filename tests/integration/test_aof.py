@@ -394,3 +394,28 @@ def test_we_load_a_directory_written_by_redis_server(server_factory, preamble):
         assert snapshot(ours) == before
     finally:
         ours.stop()
+
+
+def test_enabling_at_run_time_continues_the_sequence_of_an_old_directory(server_factory):
+    proc = start_aof(server_factory)
+    proc.client().set("old", "1")
+    proc.stop()
+    proc.args = ["--aof-use-rdb-preamble", "no"]  # appendonly no: the directory is left alone
+    proc.proc = None
+    proc.start()
+    c = proc.client()
+    assert c.get("old") is None
+    c.set("new", "2")
+    assert c.config_set("appendonly", "yes")
+    wait_for(lambda: c.info("persistence")["aof_enabled"] == 1 and
+             c.info("persistence")["aof_rewrite_in_progress"] == 0, "the AOF switched on")
+    wait_for(lambda: manifest_lines(proc) == ["file appendonly.aof.2.base.aof seq 2 type b",
+                                              "file appendonly.aof.2.incr.aof seq 2 type i"],
+             "the new manifest")
+    c.set("newer", "3")
+    wait_for(lambda: sorted(p.name for p in aof_dir(proc).iterdir()) ==
+             ["appendonly.aof.2.base.aof", "appendonly.aof.2.incr.aof", "appendonly.aof.manifest"],
+             "the old files deleted")
+    proc.args += ["--appendonly", "yes"]
+    restart(proc)
+    assert proc.client().mget("old", "new", "newer") == [None, b"2", b"3"]
