@@ -1,7 +1,9 @@
 #include "server/persistence/aof_base.h"
 
+#include <chrono>
 #include <span>
 #include <string_view>
+#include <thread>
 
 #include "server/base/double_format.h"
 #include "server/resp/argv_encoder.h"
@@ -141,6 +143,10 @@ base::Status WriteRespBase(const AofBaseInput& input, const rdb::SnapshotSink& s
     base::Status st;
     ks.db(db).ForEach([&](store::Entry* e) {
       if (!st.ok()) return;
+      // rdb-key-save-delay slows rewrites down too, as in Redis (a test knob).
+      if (input.rdb_options.key_save_delay_us > 0) {
+        std::this_thread::sleep_for(std::chrono::microseconds(input.rdb_options.key_save_delay_us));
+      }
       st = WriteValue(out, *e);
       if (st.ok() && e->has_expire()) {
         std::string when = std::to_string(e->expire_ms());

@@ -61,6 +61,7 @@ Status WriteBaseFile(commands::ServerState& state, const std::string& path) {
   input.aux.used_mem = base::UsedMemory();
   input.rdb_options.compress = state.config.GetBool("rdbcompression");
   input.rdb_options.checksum = state.config.GetBool("rdbchecksum");
+  input.rdb_options.key_save_delay_us = state.config.GetInt("rdb-key-save-delay");
   auto file = AtomicFile::Create(path);
   if (!file.ok()) return file.status();
   Status st = WriteAofBase(input, [&](std::string_view chunk) { return file->Write(chunk); });
@@ -299,7 +300,7 @@ Status AofManager::StartRewrite() {
     spdlog::warn("{}", st.message());
     return st;
   }
-  if (fd_ >= 0) {
+  if (fd_ >= 0 && !wait_rewrite_) {
     // Writes from now on go to a new incremental file, listed in the manifest at once.
     AofManifest next = manifest_;
     std::string name = next.NewIncr(prefix_);
@@ -343,14 +344,21 @@ void AofManager::RewriteDone(bool ok) {
   if (ok) {
     AofManifest next = manifest_;
     std::string base = next.NewBase(prefix_, state_.config.GetBool("aof-use-rdb-preamble"));
+    // The writes made during the rewrite of CONFIG SET appendonly yes become an incr file.
+    std::string incr = wait_rewrite_ ? next.NewIncr(prefix_) : std::string();
     next.MarkIncrsAsHistory(fd_ >= 0 ? 1 : 0);
     Status st = Status::Ok();
     if (rename(temp.c_str(), PathOf(base).c_str()) != 0) {
       st = Errno("Error trying to rename the temporary AOF base file " + TempRewriteName(
                                                                              last_child_pid_));
     }
+    if (st.ok() && wait_rewrite_ &&
+        rename(PathOf(TempIncrName()).c_str(), PathOf(incr).c_str()) != 0) {
+      st = Errno("Error trying to rename the temporary AOF incr file " + TempIncrName());
+    }
     if (st.ok()) st = PersistManifest(next);
     if (st.ok()) {
+      wait_rewrite_ = false;
       manifest_ = std::move(next);
       other_size_ = p.aof_base_size = FileSize(PathOf(base));
       UpdateSizes();
@@ -371,6 +379,8 @@ void AofManager::RewriteDone(bool ok) {
   unlink(temp.c_str());
   p.aof_last_bgrewrite_ok = false;
   ++p.aof_rewrites_consecutive_failures;
+  // While CONFIG SET appendonly yes waits for its base, a failed rewrite is tried again.
+  if (wait_rewrite_) p.aof_rewrite_scheduled = true;
 }
 
 void AofManager::DeleteHistory() {
@@ -397,6 +407,7 @@ void AofManager::Cron() {
           spdlog::warn("Background AOF rewrite terminated by signal");
           p.aof_rewrite_in_progress = false;
           unlink(PathOf(TempRewriteName(last_child_pid_)).c_str());
+          if (wait_rewrite_) p.aof_rewrite_scheduled = true;
         } else {
           RewriteDone(exit->ok);
         }
@@ -406,27 +417,41 @@ void AofManager::Cron() {
       rewriting_ = false;
       p.aof_rewrite_in_progress = false;
       unlink(PathOf(TempRewriteName(last_child_pid_)).c_str());
+      if (wait_rewrite_) p.aof_rewrite_scheduled = true;
     }
   }
   if (child_.running() != ChildKind::kNone) return;
+  // A failing rewrite is not retried at every tick (Redis backs off for minutes after 3).
+  if (p.aof_rewrites_consecutive_failures >= 3 &&
+      state_.clock.NowMs() - last_rewrite_attempt_ms_ < 60'000) {
+    return;
+  }
   if (p.aof_rewrite_scheduled) {
     (void)StartRewrite();
     return;
   }
-  if (fd_ < 0) return;
+  if (fd_ < 0 || wait_rewrite_) return;
   int64_t percentage = state_.config.GetInt("auto-aof-rewrite-percentage");
   uint64_t min_size = static_cast<uint64_t>(state_.config.GetInt("auto-aof-rewrite-min-size"));
   if (percentage <= 0 || p.aof_current_size <= min_size) return;
   uint64_t base = p.aof_base_size != 0 ? p.aof_base_size : 1;
   int64_t growth = static_cast<int64_t>(p.aof_current_size * 100 / base) - 100;
   if (growth < percentage) return;
-  // A failing rewrite is not retried at every cron tick (Redis backs off for minutes).
-  if (p.aof_rewrites_consecutive_failures > 0 &&
-      state_.clock.NowMs() - last_rewrite_attempt_ms_ < 60'000) {
-    return;
-  }
   spdlog::info("Starting automatic rewriting of AOF on {}% growth", growth);
   (void)StartRewrite();
+}
+
+void AofManager::StopAppending() {
+  {
+    std::lock_guard fd_lock(fd_mu_);
+    if (fd_ >= 0) close(fd_);
+    fd_ = sync_fd_ = -1;
+  }
+  state_.propagation.set_propagator(nullptr);
+  state_.persistence.aof_enabled = false;
+  writer_.buffer().clear();
+  if (wait_rewrite_) unlink(PathOf(TempIncrName()).c_str());
+  wait_rewrite_ = false;
 }
 
 bool AofManager::SetAppendOnly(bool on) {
@@ -434,49 +459,38 @@ bool AofManager::SetAppendOnly(bool on) {
   if (!on) {
     // As Redis's stopAppendOnly: flush and sync, stop appending, kill a rewrite in progress.
     FlushAndSyncForExit();
-    {
-      std::lock_guard fd_lock(fd_mu_);
-      close(fd_);
-      fd_ = sync_fd_ = -1;
-    }
-    state_.propagation.set_propagator(nullptr);
-    state_.persistence.aof_enabled = false;
-    writer_.buffer().clear();
+    StopAppending();
     return true;
   }
+  // As Redis's startAppendOnly: writes go to a temporary incremental file while a rewrite makes
+  // the base; when it succeeds both are renamed into the manifest (RewriteDone).
   AdoptManifestOnDisk();
-  // A rewrite started while the AOF was off holds an older image than the base written now.
-  KillRewrite();
-  // Simplified startAppendOnly: the current dataset becomes a new base now (in the foreground),
-  // then appending starts on a new incremental file.
+  KillRewrite();  // a rewrite started while the AOF was off would miss the writes made since
   if (mkdir(dir_.c_str(), 0755) != 0 && errno != EEXIST) {
     spdlog::warn("Can't open or create append-only dir {}: {}", dir_, std::strerror(errno));
     return false;
   }
-  AofManifest next = manifest_;
-  std::string base = next.NewBase(prefix_, state_.config.GetBool("aof-use-rdb-preamble"));
-  next.MarkIncrsAsHistory(0);
-  std::string incr = next.NewIncr(prefix_);
-  if (Status st = WriteBaseFile(state_, PathOf(base)); !st.ok()) {
-    spdlog::warn("Can't write the AOF base file {}: {}", base, st.message());
-    return false;
-  }
-  if (Status st = SwitchTo(incr); !st.ok()) {
+  unlink(PathOf(TempIncrName()).c_str());
+  if (Status st = SwitchTo(TempIncrName()); !st.ok()) {
     spdlog::warn("{}", st.message());
     return false;
   }
-  if (Status st = PersistManifest(next); !st.ok()) {
-    spdlog::warn("Can't persist the AOF manifest: {}", st.message());
-    return false;
-  }
-  manifest_ = std::move(next);
-  other_size_ = state_.persistence.aof_base_size = FileSize(PathOf(base));
-  incr_size_ = 0;
-  UpdateSizes();
+  other_size_ = incr_size_ = 0;
+  wait_rewrite_ = true;
   state_.persistence.aof_enabled = true;
   state_.propagation.set_propagator(&writer_);
-  spdlog::info("AOF enabled: base {} written, appending to {}", base, incr);
-  DeleteHistory();
+  if (child_.running() != ChildKind::kNone) {
+    spdlog::warn("AOF was enabled but there is already another background operation. An AOF "
+                 "background was scheduled to start when possible.");
+    state_.persistence.aof_rewrite_scheduled = true;
+    return true;
+  }
+  if (!StartRewrite().ok()) {
+    spdlog::warn("Redis needs to enable the AOF but can't trigger a background AOF rewrite "
+                 "operation. Check the above logs for more info about the error.");
+    StopAppending();
+    return false;
+  }
   return true;
 }
 

@@ -80,6 +80,10 @@ class AofManager final : public commands::AofControl {
   void FsyncLoop();
   void UpdateSizes();
   bool SetAppendOnly(bool on);
+  // Closes the file and stops recording (CONFIG SET appendonly no, or enabling failed).
+  void StopAppending();
+  // Where writes go while CONFIG SET appendonly yes waits for its base: "temp-<prefix>.incr".
+  std::string TempIncrName() const { return "temp-" + prefix_ + ".incr"; }
 
   commands::ServerState& state_;
   ForkChild& child_;
@@ -91,6 +95,7 @@ class AofManager final : public commands::AofControl {
   uint64_t incr_size_ = 0;     // bytes written to it
   uint64_t other_size_ = 0;    // bytes of the base and the earlier incremental files
   bool rewriting_ = false;     // our child runs
+  bool wait_rewrite_ = false;  // enabled at run time, appending to TempIncrName() until the base
   int64_t last_rewrite_attempt_ms_ = 0;
 
   pid_t last_child_pid_ = -1;  // the rewrite child (names its temporary file)
