@@ -34,7 +34,7 @@ Server::Server(config::Config& config)
     : config_(config),
       state_(config, clock_, RandomSeed()),
       dispatcher_(state_),
-      aof_(state_, fork_child_),
+      aof_(state_, child_),
       cron_timer_(io_),
       block_timer_(io_),
       signals_(io_, SIGTERM, SIGINT) {

@@ -53,7 +53,7 @@ class Server final : public commands::ServerControl {
   base::SystemClock clock_;
   commands::ServerState state_;
   commands::Dispatcher dispatcher_;
-  persistence::ForkChild fork_child_;  // the one BGSAVE / BGREWRITEAOF child
+  persistence::ForkChild child_;  // the BGSAVE / AOF rewrite child
   persistence::AofManager aof_;
   // Declared after the state: destroying the event loop destroys the sessions it still holds,
   // and their connections unregister from the state, which must still exist then.
