@@ -68,12 +68,6 @@ class Batcher {
   size_t items_ = 0;
 };
 
-#define RETURN_IF_ERROR(expr)          \
-  do {                                 \
-    base::Status st_ = (expr);         \
-    if (!st_.ok()) return st_;         \
-  } while (0)
-
 base::Status WriteValue(CommandOut& out, const store::Entry& e) {
   std::string_view key = e.key();
   switch (e.type()) {
@@ -85,7 +79,7 @@ base::Status WriteValue(CommandOut& out, const store::Entry& e) {
       const auto& list = static_cast<const store::ListObject&>(*e.object());
       Batcher b(out, "RPUSH", key);
       for (auto pos = list.Front(); !pos.done(); list.Next(&pos)) {
-        RETURN_IF_ERROR(b.Add(std::string(list.Get(pos))));
+        if (base::Status st = b.Add(std::string(list.Get(pos))); !st.ok()) return st;
       }
       return b.Flush();
     }
@@ -96,8 +90,7 @@ base::Status WriteValue(CommandOut& out, const store::Entry& e) {
       set.ForEach([&](std::string_view member) {
         if (st.ok()) st = b.Add(std::string(member));
       });
-      RETURN_IF_ERROR(st);
-      return b.Flush();
+      return st.ok() ? b.Flush() : st;
     }
     case store::ValueType::kZSet: {
       const auto& zset = static_cast<const store::ZSetObject&>(*e.object());
@@ -108,8 +101,7 @@ base::Status WriteValue(CommandOut& out, const store::Entry& e) {
         st = b.Add(std::string(buf, base::FormatDouble(score, buf)), std::string(member), true);
         return st.ok();
       });
-      RETURN_IF_ERROR(st);
-      return b.Flush();
+      return st.ok() ? b.Flush() : st;
     }
     case store::ValueType::kHash: {
       const auto& hash = static_cast<const store::HashObject&>(*e.object());
@@ -118,8 +110,7 @@ base::Status WriteValue(CommandOut& out, const store::Entry& e) {
       hash.ForEach([&](std::string_view field, std::string_view value) {
         if (st.ok()) st = b.Add(std::string(field), std::string(value), true);
       });
-      RETURN_IF_ERROR(st);
-      return b.Flush();
+      return st.ok() ? b.Flush() : st;
     }
     case store::ValueType::kStream:
       return base::Status::Error(base::Status::Code::kInternal,
@@ -132,15 +123,14 @@ base::Status WriteRespBase(const AofBaseInput& input, const rdb::SnapshotSink& s
   CommandOut out(sink);
   for (const std::string& code : input.function_codes) {
     std::string_view argv[] = {"FUNCTION", "LOAD", code};
-    RETURN_IF_ERROR(out.Add(argv));
+    if (base::Status st = out.Add(argv); !st.ok()) return st;
   }
   const store::Keyspace& ks = *input.keyspace;
   for (int db = 0; db < ks.database_count(); ++db) {
     if (ks.db(db).size() == 0) continue;
     std::string index = std::to_string(db);
     std::string_view select[] = {"SELECT", index};
-    RETURN_IF_ERROR(out.Add(select));
-    base::Status st;
+    base::Status st = out.Add(select);
     ks.db(db).ForEach([&](store::Entry* e) {
       if (!st.ok()) return;
       // rdb-key-save-delay slows rewrites down too, as in Redis (a test knob).
@@ -154,7 +144,7 @@ base::Status WriteRespBase(const AofBaseInput& input, const rdb::SnapshotSink& s
         st = out.Add(argv);
       }
     });
-    RETURN_IF_ERROR(st);
+    if (!st.ok()) return st;
   }
   return out.Drain();
 }

@@ -19,7 +19,7 @@ struct AofBaseInput {
   std::vector<std::string> function_codes;  // each library's code, shebang included
   bool rdb = true;                          // aof-use-rdb-preamble
   rdb::SnapshotAux aux;                     // RDB only (aof_base is forced on)
-  rdb::SnapshotWriteOptions rdb_options;  // key_save_delay_us applies to both formats
+  rdb::SnapshotWriteOptions rdb_options;    // key_save_delay_us applies to both formats
 };
 
 // Writes the base to `sink`. Fails when the sink fails, or (RESP format) for a stream key, which

@@ -115,8 +115,8 @@ class FileLoader {
       load.drop_expired = false;
       auto loaded = rdb::LoadSnapshot(data, state_.keyspace, load);
       if (!loaded.ok()) {
-        return Fatal("Error reading the RDB base file " + name + ", AOF loading aborted: " +
-                     loaded.status().message());
+        return Fatal("Error reading the RDB base file " + name +
+                     ", AOF loading aborted: " + loaded.status().message());
       }
       for (const std::string& code : loaded->function_codes) {
         std::string_view argv[] = {"FUNCTION", "LOAD", code};
@@ -202,8 +202,7 @@ bool IsDirectory(const std::string& path) {
 
 }  // namespace
 
-base::StatusOr<AofLoadResult> LoadAof(const AofLoadOptions& options,
-                                      commands::ServerState& state,
+base::StatusOr<AofLoadResult> LoadAof(const AofLoadOptions& options, commands::ServerState& state,
                                       commands::Dispatcher& dispatcher) {
   AofLoadResult result;
   if (!IsDirectory(options.dir)) return result;

@@ -21,23 +21,22 @@
 namespace tandem::persistence {
 
 struct AofLoadOptions {
-  std::string dir;     // appenddirname (relative to the working directory, as Redis)
-  std::string prefix;  // appendfilename
+  std::string dir;             // appenddirname (relative to the working directory, as Redis)
+  std::string prefix;          // appendfilename
   bool load_truncated = true;  // aof-load-truncated
 };
 
 struct AofLoadResult {
-  AofManifest manifest;    // empty when there is no directory or no manifest
-  uint64_t base_size = 0;  // bytes of the base file
+  AofManifest manifest;     // empty when there is no directory or no manifest
+  uint64_t base_size = 0;   // bytes of the base file
   uint64_t total_size = 0;  // bytes of the base and incremental files (after any truncation)
-  uint64_t commands = 0;   // commands replayed
-  bool truncated = false;  // the last file was cut back
+  uint64_t commands = 0;    // commands replayed
+  bool truncated = false;   // the last file was cut back
 };
 
 // Loads the AOF into the (empty) keyspace. Fails with a message for the log (Redis's wording:
 // "Bad file format reading the append only file <name> at offset <n>: ...").
-base::StatusOr<AofLoadResult> LoadAof(const AofLoadOptions& options,
-                                      commands::ServerState& state,
+base::StatusOr<AofLoadResult> LoadAof(const AofLoadOptions& options, commands::ServerState& state,
                                       commands::Dispatcher& dispatcher);
 
 }  // namespace tandem::persistence

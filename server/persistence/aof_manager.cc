@@ -235,9 +235,7 @@ void AofManager::FsyncLoop() {
   }
 }
 
-void AofManager::UpdateSizes() {
-  state_.persistence.aof_current_size = other_size_ + incr_size_;
-}
+void AofManager::UpdateSizes() { state_.persistence.aof_current_size = other_size_ + incr_size_; }
 
 void AofManager::KillRewrite() {
   if (!rewriting_) return;
@@ -349,8 +347,8 @@ void AofManager::RewriteDone(bool ok) {
     next.MarkIncrsAsHistory(fd_ >= 0 ? 1 : 0);
     Status st = Status::Ok();
     if (rename(temp.c_str(), PathOf(base).c_str()) != 0) {
-      st = Errno("Error trying to rename the temporary AOF base file " + TempRewriteName(
-                                                                             last_child_pid_));
+      st = Errno("Error trying to rename the temporary AOF base file " +
+                 TempRewriteName(last_child_pid_));
     }
     if (st.ok() && wait_rewrite_ &&
         rename(PathOf(TempIncrName()).c_str(), PathOf(incr).c_str()) != 0) {
@@ -480,14 +478,16 @@ bool AofManager::SetAppendOnly(bool on) {
   state_.persistence.aof_enabled = true;
   state_.propagation.set_propagator(&writer_);
   if (child_.running() != ChildKind::kNone) {
-    spdlog::warn("AOF was enabled but there is already another background operation. An AOF "
-                 "background was scheduled to start when possible.");
+    spdlog::warn(
+        "AOF was enabled but there is already another background operation. An AOF "
+        "background was scheduled to start when possible.");
     state_.persistence.aof_rewrite_scheduled = true;
     return true;
   }
   if (!StartRewrite().ok()) {
-    spdlog::warn("Redis needs to enable the AOF but can't trigger a background AOF rewrite "
-                 "operation. Check the above logs for more info about the error.");
+    spdlog::warn(
+        "Redis needs to enable the AOF but can't trigger a background AOF rewrite "
+        "operation. Check the above logs for more info about the error.");
     StopAppending();
     return false;
   }

@@ -89,9 +89,9 @@ class AofManager final : public commands::AofControl {
   ForkChild& child_;
   AofWriter writer_;
   AofManifest manifest_;
-  std::string dir_;     // appenddirname, captured at Open (immutable config)
-  std::string prefix_;  // appendfilename
-  int fd_ = -1;         // the incremental file being appended to; -1 when off
+  std::string dir_;            // appenddirname, captured at Open (immutable config)
+  std::string prefix_;         // appendfilename
+  int fd_ = -1;                // the incremental file being appended to; -1 when off
   uint64_t incr_size_ = 0;     // bytes written to it
   uint64_t other_size_ = 0;    // bytes of the base and the earlier incremental files
   bool rewriting_ = false;     // our child runs
@@ -108,8 +108,8 @@ class AofManager final : public commands::AofControl {
   uint64_t synced_ = 0;   // bytes fsynced
   bool stop_ = false;
   std::mutex fd_mu_;
-  int sync_fd_ = -1;                    // what the thread fsyncs
-  std::atomic<bool> everysec_{true};    // appendfsync everysec (read by the thread)
+  int sync_fd_ = -1;                  // what the thread fsyncs
+  std::atomic<bool> everysec_{true};  // appendfsync everysec (read by the thread)
   std::thread fsync_thread_;
 };
 

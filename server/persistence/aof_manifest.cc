@@ -1,8 +1,9 @@
 #include "server/persistence/aof_manifest.h"
 
+#include <strings.h>
+
 #include <cctype>
 #include <cstdlib>
-#include <strings.h>
 
 #include "server/config/config_file.h"
 
@@ -24,9 +25,9 @@ bool NeedsQuoting(std::string_view s) {
 }
 
 base::Status LineError(std::string_view reason, int line_number, std::string_view line) {
-  return base::Status::Error(base::Status::Code::kCorruption,
-                             std::string(reason) + " (line " + std::to_string(line_number) +
-                                 ": '" + std::string(line) + "')");
+  return base::Status::Error(base::Status::Code::kCorruption, std::string(reason) + " (line " +
+                                                                  std::to_string(line_number) +
+                                                                  ": '" + std::string(line) + "')");
 }
 
 std::string_view Trim(std::string_view s) {
@@ -58,8 +59,8 @@ base::StatusOr<AofManifest> AofManifest::Parse(std::string_view text) {
   while (!text.empty()) {
     size_t newline = text.find('\n');
     // Redis reads lines of at most 1024 bytes and requires every line to end with '\n'.
-    std::string_view raw = text.substr(0, newline == std::string_view::npos ? text.size()
-                                                                             : newline + 1);
+    std::string_view raw =
+        text.substr(0, newline == std::string_view::npos ? text.size() : newline + 1);
     text.remove_prefix(raw.size());
     ++line_number;
     if (raw[0] == '#' && raw.size() <= kMaxLine) continue;
@@ -134,17 +135,16 @@ const std::string& AofManifest::NewBase(std::string_view prefix, bool rdb) {
     history_.insert(history_.begin(), std::move(*base_));
   }
   ++base_seq_;
-  base_ = AofFileInfo{std::string(prefix) + "." + std::to_string(base_seq_) +
-                          (rdb ? ".base.rdb" : ".base.aof"),
-                      base_seq_, AofFileType::kBase};
+  base_ = AofFileInfo{
+      std::string(prefix) + "." + std::to_string(base_seq_) + (rdb ? ".base.rdb" : ".base.aof"),
+      base_seq_, AofFileType::kBase};
   return base_->name;
 }
 
 const std::string& AofManifest::NewIncr(std::string_view prefix) {
   ++incr_seq_;
-  incrs_.push_back(AofFileInfo{
-      std::string(prefix) + "." + std::to_string(incr_seq_) + ".incr.aof", incr_seq_,
-      AofFileType::kIncr});
+  incrs_.push_back(AofFileInfo{std::string(prefix) + "." + std::to_string(incr_seq_) + ".incr.aof",
+                               incr_seq_, AofFileType::kIncr});
   return incrs_.back().name;
 }
 

@@ -3,8 +3,8 @@
 namespace tandem::persistence {
 namespace {
 
-constexpr int64_t kMaxArgs = 1 << 30;                // far above any real command
-constexpr int64_t kMaxBulk = int64_t{1} << 40;       // a length past this is garbage
+constexpr int64_t kMaxArgs = 1 << 30;           // far above any real command
+constexpr int64_t kMaxBulk = int64_t{1} << 40;  // a length past this is garbage
 
 }  // namespace
 

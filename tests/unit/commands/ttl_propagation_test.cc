@@ -52,9 +52,9 @@ TEST_F(TtlPropagationTest, ExpireFamilyBecomesPexpireatKeepingConditions) {
   Run({"PEXPIRE", "k", "200000", "GT"});
   Run({"EXPIREAT", "k", "3000000000"});
   Run({"PEXPIREAT", "k", "3000000001000"});
-  EXPECT_THAT(Sent(), ElementsAre("0 PEXPIREAT k " + At(100000), "0 PEXPIREAT k " + At(200000) +
-                                      " GT",
-                                  "0 PEXPIREAT k 3000000000000", "0 PEXPIREAT k 3000000001000"));
+  EXPECT_THAT(Sent(),
+              ElementsAre("0 PEXPIREAT k " + At(100000), "0 PEXPIREAT k " + At(200000) + " GT",
+                          "0 PEXPIREAT k 3000000000000", "0 PEXPIREAT k 3000000001000"));
 }
 
 TEST_F(TtlPropagationTest, ExpireInThePastIsSentAsDel) {

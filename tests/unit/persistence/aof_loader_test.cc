@@ -30,8 +30,8 @@ std::string Resp(std::initializer_list<std::vector<std::string_view>> commands, 
 class AofLoaderTest : public commands::testing::CommandTest {
  protected:
   AofLoaderTest() {
-    root_ = fs::temp_directory_path() / ("aof_loader_test_" + std::to_string(getpid()) + "_" +
-                                         std::to_string(counter_++));
+    root_ = fs::temp_directory_path() /
+            ("aof_loader_test_" + std::to_string(getpid()) + "_" + std::to_string(counter_++));
     fs::create_directories(root_ / "appendonlydir");
     options_.dir = (root_ / "appendonlydir").string();
     options_.prefix = "appendonly.aof";

@@ -43,7 +43,8 @@ TEST(AofReaderTest, ReadsEveryCommand) {
   std::vector<std::string_view> argv;
   std::vector<std::vector<std::string>> got;
   AofReadResult r;
-  while ((r = reader.Next(&argv)) == AofReadResult::kCommand) got.emplace_back(argv.begin(), argv.end());
+  while ((r = reader.Next(&argv)) == AofReadResult::kCommand)
+    got.emplace_back(argv.begin(), argv.end());
   EXPECT_EQ(r, AofReadResult::kEnd);
   ASSERT_EQ(got.size(), 4u);
   EXPECT_EQ(got[1], (std::vector<std::string>{"SET", "k", "v\r\nwith crlf"}));
