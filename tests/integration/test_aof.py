@@ -428,3 +428,23 @@ def test_enabling_at_run_time_continues_the_sequence_of_an_old_directory(server_
     proc.args += ["--appendonly", "yes"]
     restart(proc)
     assert proc.client().mget("old", "new", "newer") == [None, b"2", b"3"]
+
+
+def test_bgrewriteaof_during_bgsave_is_scheduled_then_runs(server_factory):
+    proc = start_aof(server_factory, "--rdb-key-save-delay", "20000")
+    c = proc.client()
+    for i in range(25):
+        c.set(f"k{i}", i)
+    try:
+        c.bgsave()
+    except redis.ResponseError as e:
+        if "unknown command" in str(e):
+            pytest.skip("BGSAVE (branch rdb-save) is not merged yet")
+        raise
+    assert c.bgrewriteaof() in (True, b"Background append only file rewriting scheduled")
+    info = c.info("persistence")
+    assert info["aof_rewrite_scheduled"] == 1
+    assert info["aof_rewrite_in_progress"] == 0
+    wait_rewrite_done(c, 1, limit=30)
+    assert c.info("persistence")["aof_rewrite_scheduled"] == 0
+    assert manifest_lines(proc)[0] == "file appendonly.aof.2.base.aof seq 2 type b"
