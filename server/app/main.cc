@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
                  std::string(commands::kTandemVersion), std::string(commands::kRedisCompatVersion),
                  static_cast<int>(getpid()));
     st = server.LoadPersistedData();
+    if (st.ok()) st = server.LoadAndOpenAof();
     if (!st.ok()) {
       spdlog::critical("{}", st.message());
       return 1;

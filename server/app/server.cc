@@ -9,6 +9,7 @@
 #include "server/app/admission.h"
 #include "server/app/connection.h"
 #include "server/commands/info.h"
+#include "server/persistence/aof_loader.h"
 
 namespace tandem::app {
 namespace asio = boost::asio;
@@ -33,11 +34,13 @@ Server::Server(config::Config& config)
     : config_(config),
       state_(config, clock_, RandomSeed()),
       dispatcher_(state_),
+      aof_(state_, child_),
       cron_timer_(io_),
       block_timer_(io_),
       signals_(io_, SIGTERM, SIGINT) {
   state_.control = this;
   state_.snapshots = &snapshots_;
+  state_.aof = &aof_;
   child_.set_on_running_changed(
       [this](bool running) { state_.keyspace.set_copy_on_write_friendly(running); });
 }
@@ -62,6 +65,23 @@ void Server::WaitForSignal() {
   });
 }
 
+base::Status Server::LoadAndOpenAof() {
+  if (!config_.GetBool("appendonly")) return base::Status::Ok();
+  persistence::AofLoadOptions options{config_.GetString("appenddirname"),
+                                      config_.GetString("appendfilename"),
+                                      config_.GetBool("aof-load-truncated")};
+  int64_t start_us = clock_.NowUs();
+  auto loaded = persistence::LoadAof(options, state_, dispatcher_);
+  if (!loaded.ok()) return loaded.status();
+  if (!loaded->manifest.empty()) {
+    spdlog::info("DB loaded from append only file: {:.3f} seconds",
+                 static_cast<double>(clock_.NowUs() - start_us) / 1e6);
+  }
+  return aof_.Open(std::move(loaded->manifest), loaded->total_size, loaded->base_size);
+}
+
+void Server::FlushAofForExit() { aof_.FlushAndSyncForExit(); }
+
 void Server::RefreshSessionSettings() {
   session_settings_.query_buffer_limit =
       static_cast<size_t>(config_.GetInt("client-query-buffer-limit"));
@@ -69,6 +89,7 @@ void Server::RefreshSessionSettings() {
   session_settings_.tcp_keepalive_s = static_cast<int>(config_.GetInt("tcp-keepalive"));
   session_settings_.total_bytes_read = &state_.stats.net_input_bytes;
   session_settings_.total_bytes_written = &state_.stats.net_output_bytes;
+  session_settings_.before_write = [this] { aof_.FlushBeforeReplies(); };
 }
 
 base::Status Server::Start() {
@@ -111,11 +132,13 @@ void Server::RequestShutdown() {
     // SHUTDOWN NOSAVE is the only way out of a script that wrote: the script never returns to the
     // event loop, so exit from here, as Redis does.
     spdlog::warn("User requested shutdown while a script was running, exiting now");
+    FlushAofForExit();
     spdlog::shutdown();
     std::_Exit(0);
   }
   asio::post(io_, [this] {
     spdlog::warn("User requested shutdown...");
+    FlushAofForExit();
     for (auto& l : listeners_) l->Stop();
     spdlog::warn("Tandem is now ready to exit, bye bye...");
     io_.stop();
@@ -183,6 +206,7 @@ void Server::Cron() {
   commands::UpdateMemoryPeak(state_);
   state_.EndPauseIfDue(now_ms, false);
   CloseIdleClients(now_ms);
+  aof_.Cron();
   if (now_ms - last_sample_ms_ >= 1000) {
     uint64_t ops = state_.stats.total_commands_processed;
     state_.stats.instantaneous_ops_per_sec =

@@ -15,6 +15,7 @@
 #include "server/net/asio.h"
 #include "server/net/listener.h"
 #include "server/net/session.h"
+#include "server/persistence/aof_manager.h"
 #include "server/persistence/fork_child.h"
 #include "server/persistence/snapshot_manager.h"
 
@@ -35,6 +36,9 @@ class Server final : public commands::ServerControl {
   // Runs the ready handlers of the event loop once (nested inside the busy script's handler).
   void ProcessEventsWhileBusy() override;
   commands::ServerState& state() { return state_; }
+  // appendonly yes: loads the AOF and opens it for appending (aof_manager.h). Call before Start.
+  // Fails when the AOF cannot be loaded or created: the server must not start.
+  base::Status LoadAndOpenAof();
 
  private:
   void OnAccept(boost::asio::ip::tcp::socket socket);
@@ -49,6 +53,8 @@ class Server final : public commands::ServerControl {
   // Reads the connection limits from the config (at start and on CONFIG SET, which so reaches
   // existing connections too, as in Redis).
   void RefreshSessionSettings();
+  // Writes and fsyncs the AOF before the process exits (SHUTDOWN, SIGTERM).
+  void FlushAofForExit();
 
   config::Config& config_;
   base::SystemClock clock_;
@@ -56,6 +62,7 @@ class Server final : public commands::ServerControl {
   commands::Dispatcher dispatcher_;
   persistence::ForkChild child_;  // the BGSAVE / AOF rewrite child
   persistence::SnapshotManager snapshots_{state_, child_};
+  persistence::AofManager aof_;
   // Declared after the state: destroying the event loop destroys the sessions it still holds,
   // and their connections unregister from the state, which must still exist then.
   boost::asio::io_context io_{1};  // one thread runs it: lets Asio skip internal locking

@@ -47,6 +47,7 @@ CommandTable::CommandTable() {
   RegisterStreamGroupCommands(*this);
   RegisterStreamInfoCommands(*this);
   RegisterDumpCommands(*this);
+  RegisterAofCommands(*this);
 }
 
 void CommandTable::AssignIds(CommandSpec& spec, std::string_view parent) {

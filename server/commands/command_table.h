@@ -75,5 +75,6 @@ void RegisterStreamCommands(CommandTable& table);
 void RegisterStreamGroupCommands(CommandTable& table);
 void RegisterStreamInfoCommands(CommandTable& table);
 void RegisterDumpCommands(CommandTable& table);
+void RegisterAofCommands(CommandTable& table);
 
 }  // namespace tandem::commands

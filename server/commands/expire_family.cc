@@ -82,9 +82,24 @@ void ExpireGeneric(Context& ctx, int64_t base_ms, bool seconds) {
   if (when <= ctx.now_ms) {
     ctx.Notify(config::keyspace_event::kGeneric, "del", key);
     ctx.db().Delete(e);
+    if (ctx.server.propagation.enabled()) {
+      // As Redis 7.0: the deletion goes out as DEL (UNLINK with lazyfree-lazy-expire).
+      bool lazy = ctx.server.config.GetBool("lazyfree-lazy-expire");
+      std::string_view effect[] = {lazy ? "UNLINK" : "DEL", key};
+      ctx.Propagate(effect);
+    }
   } else {
     ctx.db().SetExpire(e, when);
     ctx.Notify(config::keyspace_event::kGeneric, "expire", key);
+    if (ctx.server.propagation.enabled()) {
+      // As Redis 7.0: an absolute PEXPIREAT (the condition flags kept), so a replay does not
+      // extend the TTL.
+      std::string at = std::to_string(when);
+      std::vector<std::string_view> effect(ctx.argv.begin(), ctx.argv.end());
+      effect[0] = "PEXPIREAT";
+      effect[2] = at;
+      ctx.Propagate(effect);
+    }
   }
   ctx.Dirty();
   ctx.reply().Integer(1);

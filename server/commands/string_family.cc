@@ -92,6 +92,22 @@ bool ExpireAtMs(Context& ctx, ExpireForm form, std::string_view arg, int64_t* wh
   return true;
 }
 
+// A SET with a TTL propagates as Redis 7.0 does: "SET key value PXAT <ms>", an absolute time, so
+// that an AOF replay or a late replica does not extend the TTL.
+void PropagateSetPxAt(Context& ctx, std::string_view key, std::string_view value, int64_t when_ms) {
+  if (!ctx.server.propagation.enabled()) return;
+  std::string at = std::to_string(when_ms);
+  std::string_view effect[] = {"SET", key, value, "PXAT", at};
+  ctx.Propagate(effect);
+}
+
+// Propagates a key's deletion as Redis 7.0 does: DEL, or UNLINK when `lazy_config` is on.
+void PropagateDelete(Context& ctx, std::string_view key, std::string_view lazy_config) {
+  if (!ctx.server.propagation.enabled()) return;
+  std::string_view effect[] = {ctx.server.config.GetBool(lazy_config) ? "UNLINK" : "DEL", key};
+  ctx.Propagate(effect);
+}
+
 // The options of SET (NX XX GET KEEPTTL and an expire) and GETEX (PERSIST and an expire). Redis
 // parses both with one routine; the same expire option may repeat (the last one counts), two
 // different ones may not.
@@ -168,6 +184,9 @@ void Set(Context& ctx) {
   ctx.Dirty();
   Wrote(ctx, key, "set");
   if (opt.expire != ExpireForm::kNone) WroteExpire(ctx, key);
+  if (opt.expire != ExpireForm::kNone && opt.expire != ExpireForm::kPxAt) {
+    PropagateSetPxAt(ctx, key, ctx.argv[2], when_ms);
+  }
   if (!opt.get) ctx.reply().SimpleString("OK");
 }
 
@@ -188,6 +207,7 @@ void SetWithTtl(Context& ctx, ExpireForm form) {
   ctx.Dirty();
   Wrote(ctx, ctx.argv[1], "set");
   WroteExpire(ctx, ctx.argv[1]);
+  PropagateSetPxAt(ctx, ctx.argv[1], ctx.argv[3], when_ms);
   ctx.reply().SimpleString("OK");
 }
 void SetEx(Context& ctx) { SetWithTtl(ctx, ExpireForm::kEx); }
@@ -217,6 +237,7 @@ void GetDel(Context& ctx) {
   ctx.Dirty();
   ctx.Touched(ctx.argv[1]);
   ctx.Notify(ke::kGeneric, "del", ctx.argv[1]);
+  PropagateDelete(ctx, ctx.argv[1], "lazyfree-lazy-user-del");
 }
 
 // GETEX key [EX s|PX ms|EXAT ts|PXAT ts-ms|PERSIST]
@@ -238,15 +259,25 @@ void GetEx(Context& ctx) {
     ctx.Dirty();
     ctx.Touched(ctx.argv[1]);
     ctx.Notify(ke::kGeneric, "del", ctx.argv[1]);
+    PropagateDelete(ctx, ctx.argv[1], "lazyfree-lazy-expire");
   } else if (opt.expire != ExpireForm::kNone) {
     ctx.db().SetExpire(e, when_ms);
     ctx.Dirty();
     ctx.Touched(ctx.argv[1]);
     WroteExpire(ctx, ctx.argv[1]);
+    if (ctx.server.propagation.enabled()) {  // as Redis 7.0: PEXPIREAT with the absolute time
+      std::string at = std::to_string(when_ms);
+      std::string_view effect[] = {"PEXPIREAT", ctx.argv[1], at};
+      ctx.Propagate(effect);
+    }
   } else if (opt.persist && ctx.db().Persist(e)) {
     ctx.Dirty();
     ctx.Touched(ctx.argv[1]);
     ctx.Notify(ke::kGeneric, "persist", ctx.argv[1]);
+    if (ctx.server.propagation.enabled()) {
+      std::string_view effect[] = {"PERSIST", ctx.argv[1]};
+      ctx.Propagate(effect);
+    }
   }
 }
 

@@ -163,6 +163,7 @@ void Session::Flush() {
 }
 
 void Session::Write() {
+  if (limits_.before_write) limits_.before_write();
   writing_active_ = true;
   writing_.swap(out_);
   asio::async_write(socket_, asio::buffer(writing_),

@@ -9,6 +9,7 @@
 // Owner: shared_ptr held by pending Asio operations; server thread only.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -41,6 +42,9 @@ struct SessionSettings {
   // session adds its traffic to as it flows; null when nobody counts.
   uint64_t* total_bytes_read = nullptr;
   uint64_t* total_bytes_written = nullptr;
+  // Runs before any session sends bytes (the AOF is written, and under appendfsync always
+  // fsynced, before a reply acknowledges a write); may be empty.
+  std::function<void()> before_write;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
