@@ -172,7 +172,9 @@ TEST_F(SnapshotTest, ChecksumOffWritesZerosAndLoads) {
 TEST_F(SnapshotTest, SinkReceivesChunksAndItsErrorStopsTheWriter) {
   for (int i = 0; i < 100; ++i) Put(source_, 0, "k" + std::to_string(i), std::string(4000, 'z'));
   std::vector<size_t> chunks;
-  base::Status ok = WriteSnapshot(source_, {}, {}, {}, [&](std::string_view c) {
+  SnapshotWriteOptions uncompressed;
+  uncompressed.compress = false;  // 400 KB on the wire
+  base::Status ok = WriteSnapshot(source_, {}, {}, uncompressed, [&](std::string_view c) {
     chunks.push_back(c.size());
     return base::Status::Ok();
   });
