@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace tandem::rdb {
@@ -30,16 +31,20 @@ void FlushLiteral(std::string_view in, size_t start, size_t end, std::string* ou
 
 std::string LzfCompress(std::string_view in) {
   const auto* data = reinterpret_cast<const unsigned char*>(in.data());
-  std::vector<size_t> last(size_t{1} << kHashBits, SIZE_MAX);  // latest position of each hash
+  // Latest position of each hash. Reused across calls without clearing (clearing 16K slots per
+  // call dominated saving small values): a stale slot is only a candidate, which the byte
+  // comparison below accepts or rejects, and positions at or past `i` are ignored.
+  thread_local std::vector<uint32_t> last(size_t{1} << kHashBits, 0);
   std::string out;
+  out.reserve(in.size());
   size_t literal_start = 0;
   size_t i = 0;
   while (i + 2 < in.size()) {
     uint32_t h = Hash3(data + i);
     size_t ref = last[h];
-    last[h] = i;
-    if (ref == SIZE_MAX || i - ref > kMaxOffset || data[ref] != data[i] ||
-        data[ref + 1] != data[i + 1] || data[ref + 2] != data[i + 2]) {
+    last[h] = static_cast<uint32_t>(i);
+    if (ref >= i || i - ref > kMaxOffset || data[ref] != data[i] || data[ref + 1] != data[i + 1] ||
+        data[ref + 2] != data[i + 2]) {
       ++i;
       continue;
     }
@@ -56,7 +61,9 @@ std::string LzfCompress(std::string_view in) {
     }
     out.push_back(static_cast<char>(off & 0xff));
     // Index the positions the match covers so later data can refer to them.
-    for (size_t k = i + 1; k < i + len && k + 2 < in.size(); ++k) last[Hash3(data + k)] = k;
+    for (size_t k = i + 1; k < i + len && k + 2 < in.size(); ++k) {
+      last[Hash3(data + k)] = static_cast<uint32_t>(k);
+    }
     i += len;
     literal_start = i;
   }
@@ -69,14 +76,17 @@ bool LzfDecompress(std::string_view in, size_t out_len, std::string* out) {
   // Each 3-byte back-reference yields at most kMaxMatch bytes: refuse impossible lengths before
   // reserving them (a corrupt payload could claim terabytes).
   if (out_len / kMaxMatch > in.size() / 3 + 1) return false;
-  out->reserve(out_len);
+  out->resize(out_len);
+  char* dst = out->data();
+  size_t o = 0;  // bytes produced
   size_t i = 0;
   while (i < in.size()) {
     unsigned ctrl = static_cast<unsigned char>(in[i++]);
     if (ctrl < 32) {
       size_t run = ctrl + 1;
-      if (i + run > in.size() || out->size() + run > out_len) return false;
-      out->append(in.substr(i, run));
+      if (i + run > in.size() || o + run > out_len) return false;
+      std::memcpy(dst + o, in.data() + i, run);
+      o += run;
       i += run;
       continue;
     }
@@ -88,12 +98,17 @@ bool LzfDecompress(std::string_view in, size_t out_len, std::string* out) {
     if (i >= in.size()) return false;
     size_t back = ((ctrl & 0x1f) << 8) + static_cast<unsigned char>(in[i++]) + 1;
     len += 2;
-    if (back > out->size() || out->size() + len > out_len) return false;
-    // Byte by byte: a match may overlap the bytes it produces.
-    size_t from = out->size() - back;
-    for (size_t k = 0; k < len; ++k) out->push_back((*out)[from + k]);
+    if (back > o || o + len > out_len) return false;
+    const char* from = dst + o - back;
+    if (back >= len) {
+      std::memcpy(dst + o, from, len);
+    } else {
+      // The match overlaps the bytes it produces (a run): byte by byte.
+      for (size_t k = 0; k < len; ++k) dst[o + k] = from[k];
+    }
+    o += len;
   }
-  return out->size() == out_len;
+  return o == out_len;
 }
 
 }  // namespace tandem::rdb

@@ -75,7 +75,6 @@ base::Status WriteDatabase(int index, const store::Database& db,
   AppendLength(db.size(), out);
   AppendLength(db.expires(), out);
   WriteOptions value_options{.compress = options.compress};
-  std::string value;
   base::Status status;
   db.ForEach([&](const store::Entry* entry) {
     if (!status.ok()) return;
@@ -83,11 +82,7 @@ base::Status WriteDatabase(int index, const store::Database& db,
       out->push_back(static_cast<char>(kOpExpireTimeMs));
       AppendLittleEndian(static_cast<uint64_t>(entry->expire_ms()), 8, out);
     }
-    value.clear();
-    AppendValue(*entry, value_options, &value);
-    out->push_back(value[0]);  // the type byte comes before the key
-    AppendEncodedString(entry->key(), options.compress, out);
-    out->append(value, 1);
+    AppendKeyAndValue(*entry, value_options, out);
     if (options.key_save_delay_us > 0) SleepMicros(options.key_save_delay_us);
     status = writer.MaybeFlush();
   });
@@ -278,12 +273,15 @@ base::StatusOr<SnapshotLoadResult> Loader::Run() {
         db_ = static_cast<int>(*db);
         break;
       }
-      case kOpResizeDb:
-        for (int i = 0; i < 2; ++i) {
-          base::StatusOr<uint64_t> size = in_.ReadLength();
-          if (!size.ok()) return Wrap(size.status());
-        }
+      case kOpResizeDb: {
+        base::StatusOr<uint64_t> keys = in_.ReadLength();
+        if (!keys.ok()) return Wrap(keys.status());
+        base::StatusOr<uint64_t> expires = in_.ReadLength();
+        if (!expires.ok()) return Wrap(expires.status());
+        // A hint: a key takes at least 3 bytes of the file, which bounds a corrupt one.
+        keyspace_.db(db_).Reserve(std::min<uint64_t>(*keys, data_.size() / 3));
         break;
+      }
       case kOpExpireTime: {
         base::StatusOr<uint64_t> s = ReadFixed(4);
         if (!s.ok()) return s.status();

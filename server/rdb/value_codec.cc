@@ -30,6 +30,16 @@ base::Status Corrupt(std::string what) {
 // A sorted-set score as Redis 7.0 puts it into a listpack (zzlInsertAt through d2string): an
 // integer when the double is integral and within +-2^62 (so -0 is 0), "inf"/"-inf", else the
 // %.17g text.
+// What comes before a value's payload: its type byte and, in an RDB file, the key.
+struct ValueStart {
+  const std::string_view* key;  // null in a DUMP payload
+  bool compress;
+  void Write(RdbType type, std::string* out) const {
+    out->push_back(static_cast<char>(type));
+    if (key != nullptr) AppendEncodedString(*key, compress, out);
+  }
+};
+
 void AppendListpackScore(double score, RedisListpackWriter* writer) {
   constexpr double kIntegerLimit = 4611686018427387904.0;  // 2^62
   if (std::isinf(score)) {
@@ -43,8 +53,9 @@ void AppendListpackScore(double score, RedisListpackWriter* writer) {
   }
 }
 
-void AppendList(const store::ListObject& list, bool compress, std::string* out) {
-  out->push_back(static_cast<char>(kTypeListQuicklist2));
+void AppendList(const store::ListObject& list, const ValueStart& start, bool compress,
+                std::string* out) {
+  start.Write(kTypeListQuicklist2, out);
   AppendLength(list.node_count(), out);
   list.ForEachNode([&](const store::Listpack& node) {
     RedisListpackWriter writer;
@@ -57,20 +68,22 @@ void AppendList(const store::ListObject& list, bool compress, std::string* out) 
   });
 }
 
-void AppendSet(const store::SetObject& set, bool compress, std::string* out) {
+void AppendSet(const store::SetObject& set, const ValueStart& start, bool compress,
+               std::string* out) {
   if (set.is_intset()) {
-    out->push_back(static_cast<char>(kTypeSetIntset));
+    start.Write(kTypeSetIntset, out);
     AppendEncodedString(set.intset().blob(), compress, out);
     return;
   }
-  out->push_back(static_cast<char>(kTypeSet));
+  start.Write(kTypeSet, out);
   AppendLength(set.size(), out);
   set.ForEach([&](std::string_view member) { AppendEncodedString(member, compress, out); });
 }
 
-void AppendZSet(const store::ZSetObject& zset, bool compress, std::string* out) {
+void AppendZSet(const store::ZSetObject& zset, const ValueStart& start, bool compress,
+                std::string* out) {
   if (zset.is_listpack()) {
-    out->push_back(static_cast<char>(kTypeZSetListpack));
+    start.Write(kTypeZSetListpack, out);
     RedisListpackWriter writer;
     zset.ForEach([&](std::string_view member, double score) {
       writer.Append(member);
@@ -81,7 +94,7 @@ void AppendZSet(const store::ZSetObject& zset, bool compress, std::string* out) 
     return;
   }
   // Redis writes skiplists from the tail so that loading inserts each member at the head.
-  out->push_back(static_cast<char>(kTypeZSet2));
+  start.Write(kTypeZSet2, out);
   AppendLength(zset.size(), out);
   zset.Visit({0, zset.size()}, /*reverse=*/true, [&](std::string_view member, double score) {
     AppendEncodedString(member, compress, out);
@@ -90,9 +103,10 @@ void AppendZSet(const store::ZSetObject& zset, bool compress, std::string* out) 
   });
 }
 
-void AppendHash(const store::HashObject& hash, bool compress, std::string* out) {
+void AppendHash(const store::HashObject& hash, const ValueStart& start, bool compress,
+                std::string* out) {
   if (hash.is_listpack()) {
-    out->push_back(static_cast<char>(kTypeHashListpack));
+    start.Write(kTypeHashListpack, out);
     RedisListpackWriter writer;
     hash.ForEach([&](std::string_view field, std::string_view value) {
       writer.Append(field);
@@ -101,7 +115,7 @@ void AppendHash(const store::HashObject& hash, bool compress, std::string* out) 
     AppendEncodedString(writer.Finish(), compress, out);
     return;
   }
-  out->push_back(static_cast<char>(kTypeHash));
+  start.Write(kTypeHash, out);
   AppendLength(hash.size(), out);
   hash.ForEach([&](std::string_view field, std::string_view value) {
     AppendEncodedString(field, compress, out);
@@ -319,26 +333,39 @@ base::StatusOr<Value> ReadPairBlob(uint8_t rdb_type, BufferReader& in, const Obj
 
 }  // namespace
 
-void AppendValue(const store::Entry& entry, const WriteOptions& options, std::string* out) {
-  bool compress = options.compress;
+// The value of `entry`, preceded by `start`.
+void AppendEntry(const store::Entry& entry, const ValueStart& start, std::string* out) {
+  bool compress = start.compress;
   switch (entry.type()) {
     case store::ValueType::kString:
-      out->push_back(static_cast<char>(kTypeString));
+      start.Write(kTypeString, out);
       AppendEncodedString(entry.string_value(), compress, out);
       return;
     case store::ValueType::kList:
-      return AppendList(static_cast<const store::ListObject&>(*entry.object()), compress, out);
+      return AppendList(static_cast<const store::ListObject&>(*entry.object()), start, compress,
+                        out);
     case store::ValueType::kSet:
-      return AppendSet(static_cast<const store::SetObject&>(*entry.object()), compress, out);
+      return AppendSet(static_cast<const store::SetObject&>(*entry.object()), start, compress, out);
     case store::ValueType::kZSet:
-      return AppendZSet(static_cast<const store::ZSetObject&>(*entry.object()), compress, out);
+      return AppendZSet(static_cast<const store::ZSetObject&>(*entry.object()), start, compress,
+                        out);
     case store::ValueType::kHash:
-      return AppendHash(static_cast<const store::HashObject&>(*entry.object()), compress, out);
+      return AppendHash(static_cast<const store::HashObject&>(*entry.object()), start, compress,
+                        out);
     case store::ValueType::kStream:
-      out->push_back(static_cast<char>(kTypeStreamListpacks2));
+      start.Write(kTypeStreamListpacks2, out);
       AppendStream(static_cast<const store::Stream&>(*entry.object()), compress, out);
       return;
   }
+}
+
+void AppendValue(const store::Entry& entry, const WriteOptions& options, std::string* out) {
+  AppendEntry(entry, {nullptr, options.compress}, out);
+}
+
+void AppendKeyAndValue(const store::Entry& entry, const WriteOptions& options, std::string* out) {
+  std::string_view key = entry.key();
+  AppendEntry(entry, {&key, options.compress}, out);
 }
 
 bool IsValueType(uint8_t rdb_type) {

@@ -28,8 +28,10 @@ struct WriteOptions {
   bool compress = true;  // rdbcompression: LZF for strings longer than 20 bytes
 };
 
-// Appends the RDB type byte of `entry`'s value, then the value.
+// Appends the RDB type byte of `entry`'s value, then the value (a DUMP payload's body).
 void AppendValue(const store::Entry& entry, const WriteOptions& options, std::string* out);
+// Appends the type byte, the key and the value: a key as an RDB file holds it.
+void AppendKeyAndValue(const store::Entry& entry, const WriteOptions& options, std::string* out);
 
 // A loaded value: a string, or an object (then `string` is empty).
 struct Value {

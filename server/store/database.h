@@ -42,6 +42,8 @@ class Database {
   // Unlinks (and unindexes) the entry under key; the caller owns it. Null when absent.
   Entry* Detach(std::string_view key);
   void Clear();
+  // Pre-sizes an empty database for `keys` keys (Table::Reserve).
+  void Reserve(size_t keys) { table_.Reserve(keys); }
   void Swap(Database& other) noexcept;
 
   uint64_t Scan(uint64_t cursor, const std::function<void(Entry*)>& fn) const {

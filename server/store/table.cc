@@ -125,6 +125,11 @@ void Table::Clear() {
   size_ = 0;
 }
 
+void Table::Reserve(size_t n) {
+  if (size_ != 0 || rehashing() || n <= buckets_.size()) return;
+  buckets_ = BucketArray(std::bit_ceil(std::max(n, kMinBuckets)));
+}
+
 void Table::StartResize(size_t bucket_count) {
   // At most one resize at a time: finish the previous one first (this only happens when a table
   // shrinks again soon after a resize, so the work is small).

@@ -70,6 +70,9 @@ class Table {
   void Relink(const Entry* old, Entry* fresh);
   // Destroys every entry.
   void Clear();
+  // Sizes the buckets of an empty table for `n` entries at once (RDB's RESIZEDB hint), so that a
+  // load does not grow the table step by step. No-op on a table that holds entries.
+  void Reserve(size_t n);
 
   size_t size() const { return size_; }
   // Buckets of the current array (the one a resize in progress moves entries into).

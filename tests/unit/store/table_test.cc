@@ -84,6 +84,18 @@ TEST(TableTest, CopyOnWriteFriendlyTableGrowsOnlyPastFivePerBucketAndNeverShrink
   EXPECT_EQ(t.size(), 4u + 64 * 5);
 }
 
+TEST(TableTest, ReserveSizesAnEmptyTableOnce) {
+  Table t(3);
+  t.Reserve(1000);
+  EXPECT_EQ(t.bucket_count(), 1024u);
+  InsertKeys(t, "k", 1000);
+  EXPECT_FALSE(t.rehashing());  // no growth on the way
+  EXPECT_EQ(t.bucket_count(), 1024u);
+  t.Reserve(100000);  // holds entries: a no-op
+  EXPECT_EQ(t.bucket_count(), 1024u);
+  for (int i = 0; i < 1000; ++i) ASSERT_NE(t.Find(Key("k", i)), nullptr) << i;
+}
+
 TEST(TableTest, RelinkReplacesTheLinkedEntry) {
   Table t(5);
   InsertKeys(t, "k", 20);
