@@ -191,8 +191,7 @@ TEST(ConfigTest, IgnoredInFileListsWhatTandemDoesNotDo) {
   Config config;
   ASSERT_TRUE(LoadText(config,
                        "port 7000\n"
-                       "appendonly yes\n"
-                       "appendonly yes\n"
+                       "appendonly yes\n"         // implemented: not listed
                        "daemonize no\n"           // the default: nothing is lost
                        "replica-read-only yes\n"  // the default
                        "daemonize yes\n"
@@ -203,8 +202,8 @@ TEST(ConfigTest, IgnoredInFileListsWhatTandemDoesNotDo) {
                        "list-max-ziplist-value 5\n")
                   .ok());
   EXPECT_EQ(config.IgnoredInFile(),
-            (std::vector<std::string>{"appendonly", "daemonize", "rename-command", "loadmodule",
-                                      "mymod.opt", "list-max-ziplist-value"}));
+            (std::vector<std::string>{"daemonize", "rename-command", "loadmodule", "mymod.opt",
+                                      "list-max-ziplist-value"}));
 }
 
 TEST(ConfigTest, ModuleConfigNeedsALoadmodule) {

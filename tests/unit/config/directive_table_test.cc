@@ -331,12 +331,17 @@ TEST(DirectiveTableTest, MarksWhatTandemImplements) {
                            "set-max-intset-entries",
                            "zset-max-listpack-entries",
                            "zset-max-listpack-value",
-                           "hll-sparse-max-bytes"}) {
+                           "hll-sparse-max-bytes",
+                           "appendonly",
+                           "save",
+                           "dbfilename",
+                           "appendfsync",
+                           "rdbcompression"}) {
     EXPECT_TRUE(FindDirective(name)->Has(kImplemented)) << name;
   }
-  // Accepted and shown, but nothing acts on them until persistence and scripting land.
-  for (const char* name : {"appendonly", "daemonize", "replica-read-only", "rename-command", "save",
-                           "dbfilename", "busy-reply-threshold", "list-compress-depth"}) {
+  // Accepted and shown, but nothing acts on them (yet).
+  for (const char* name :
+       {"daemonize", "replica-read-only", "rename-command", "list-compress-depth"}) {
     EXPECT_FALSE(FindDirective(name)->Has(kImplemented)) << name;
   }
 }
