@@ -5,26 +5,11 @@
 #include <memory>
 #include <string>
 
+#include "server/commands/detached_connection.h"
 #include "server/commands/version.h"
 
 namespace tandem::commands {
 namespace {
-
-// The script client's transport: there is none. Its replies are read back by ScriptCalls.
-class ScriptConnection final : public ClientConnection {
- public:
-  void CloseAfterReply() override {}
-  void Resume() override {}
-  void ResumeServed() override {}
-  void Flush() override {}
-  std::string PeerAddress() const override { return "lua"; }  // MONITOR shows "[0 lua]"
-  std::string LocalAddress() const override { return ""; }
-  int Fd() const override { return -1; }
-  size_t QueryBufferSize() const override { return 0; }
-  size_t QueryBufferFree() const override { return 0; }
-  size_t OutputBufferSize() const override { return 0; }
-  void SetAuthenticated(bool) override {}
-};
 
 class ScriptCalls final : public scripting::ScriptHost {
  public:
@@ -82,7 +67,7 @@ class ScriptCalls final : public scripting::ScriptHost {
  private:
   ServerState& server_;
   const ScriptCallRules& rules_;
-  ScriptConnection connection_;
+  DetachedConnection connection_{"lua"};  // MONITOR shows "[0 lua]"
   std::string output_;
   Client client_;
   int64_t threshold_ms_;

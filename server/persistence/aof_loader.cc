@@ -1,9 +1,7 @@
 #include "server/persistence/aof_loader.h"
 
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <strings.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,7 +11,10 @@
 #include <vector>
 
 #include "server/commands/client.h"
+#include "server/commands/detached_connection.h"
+#include "server/commands/object_limits.h"
 #include "server/persistence/aof_reader.h"
+#include "server/persistence/mapped_file.h"
 #include "server/rdb/snapshot.h"
 
 namespace tandem::persistence {
@@ -25,68 +26,8 @@ Status Fatal(std::string message) {
   return Status::Error(Status::Code::kCorruption, std::move(message));
 }
 
-// A whole file mapped read-only (empty files map nothing).
-class MappedFile {
- public:
-  ~MappedFile() {
-    if (data_ != nullptr) munmap(data_, size_);
-  }
-  Status Open(const std::string& path) {
-    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return Status::IoError(std::strerror(errno));
-    struct stat st {};
-    if (fstat(fd, &st) != 0) {
-      close(fd);
-      return Status::IoError(std::strerror(errno));
-    }
-    size_ = static_cast<size_t>(st.st_size);
-    if (size_ > 0) {
-      void* p = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (p == MAP_FAILED) {
-        close(fd);
-        return Status::IoError(std::strerror(errno));
-      }
-      data_ = p;
-    }
-    close(fd);
-    return Status::Ok();
-  }
-  std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
-
- private:
-  void* data_ = nullptr;
-  size_t size_ = 0;
-};
-
-// The transport of the loading client: it has none, and its replies are dropped.
-class NoConnection final : public commands::ClientConnection {
- public:
-  void CloseAfterReply() override {}
-  void Resume() override {}
-  void ResumeServed() override {}
-  void Flush() override {}
-  std::string PeerAddress() const override { return ""; }
-  std::string LocalAddress() const override { return ""; }
-  int Fd() const override { return -1; }
-  size_t QueryBufferSize() const override { return 0; }
-  size_t QueryBufferFree() const override { return 0; }
-  size_t OutputBufferSize() const override { return 0; }
-  void SetAuthenticated(bool) override {}
-};
-
 // Redis's CLIENT_ID_AOF.
 constexpr uint64_t kAofClientId = std::numeric_limits<uint64_t>::max();
-
-rdb::ObjectLimits LimitsFromConfig(const config::Config& c) {
-  rdb::ObjectLimits l;
-  l.list_fill = static_cast<int>(c.GetInt("list-max-listpack-size"));
-  l.hash = {static_cast<size_t>(c.GetInt("hash-max-listpack-entries")),
-            static_cast<size_t>(c.GetInt("hash-max-listpack-value"))};
-  l.set_max_intset_entries = static_cast<size_t>(c.GetInt("set-max-intset-entries"));
-  l.zset = {static_cast<size_t>(c.GetInt("zset-max-listpack-entries")),
-            static_cast<size_t>(c.GetInt("zset-max-listpack-value"))};
-  return l;
-}
 
 class FileLoader {
  public:
@@ -104,13 +45,13 @@ class FileLoader {
     }
     std::string_view data = file.view();
     std::string output;
-    NoConnection connection;
+    commands::DetachedConnection connection;
     commands::Client client(kAofClientId, &connection, &output, state_.clock.NowMs());
     client.authenticated = true;  // no user: the dispatcher skips the ACL
     size_t start = 0;
     if (data.substr(0, 5) == "REDIS") {
       rdb::SnapshotLoadOptions load;
-      load.limits = LimitsFromConfig(state_.config);
+      load.limits = commands::ObjectLimitsFrom(state_.config);
       load.now_ms = state_.clock.NowMs();
       load.drop_expired = false;
       auto loaded = rdb::LoadSnapshot(data, state_.keyspace, load);

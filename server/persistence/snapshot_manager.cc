@@ -6,14 +6,14 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "server/base/memory.h"
 #include "server/commands/errors.h"
+#include "server/commands/object_limits.h"
 #include "server/commands/script_runner.h"
 #include "server/commands/version.h"
 #include "server/persistence/atomic_file.h"
+#include "server/persistence/mapped_file.h"
 #include "server/rdb/snapshot.h"
 #include "server/scripting/function_engine.h"
 
@@ -200,25 +200,13 @@ void SnapshotManager::OnFlushAll() {
 }
 
 base::Status SnapshotManager::LoadFile(const std::string& path, bool flush_functions) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return base::Status::IoError(path + ": " + std::strerror(errno));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  std::string data = std::move(buffer).str();
+  MappedFile file;
+  if (base::Status st = file.Open(path); !st.ok())
+    return base::Status::IoError(path + ": " + st.message());
+  std::string_view data = file.view();
 
-  const config::Config& config = state_.config;
   rdb::SnapshotLoadOptions options;
-  options.limits.list_fill = static_cast<int>(config.GetInt("list-max-listpack-size"));
-  options.limits.hash.max_listpack_entries =
-      static_cast<size_t>(config.GetInt("hash-max-listpack-entries"));
-  options.limits.hash.max_listpack_value =
-      static_cast<size_t>(config.GetInt("hash-max-listpack-value"));
-  options.limits.set_max_intset_entries =
-      static_cast<size_t>(config.GetInt("set-max-intset-entries"));
-  options.limits.zset.max_listpack_entries =
-      static_cast<size_t>(config.GetInt("zset-max-listpack-entries"));
-  options.limits.zset.max_listpack_value =
-      static_cast<size_t>(config.GetInt("zset-max-listpack-value"));
+  options.limits = commands::ObjectLimitsFrom(state_.config);
   options.now_ms = state_.clock.NowMs();
 
   commands::PersistenceStatus& p = state_.persistence;

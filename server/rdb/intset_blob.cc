@@ -1,5 +1,7 @@
 #include "server/rdb/intset_blob.h"
 
+#include "server/rdb/byte_order.h"
+
 namespace tandem::rdb {
 namespace {
 
@@ -7,20 +9,12 @@ base::Status Corrupt(std::string what) {
   return base::Status::Error(base::Status::Code::kCorruption, "intset: " + std::move(what));
 }
 
-uint64_t LittleEndian(std::string_view bytes) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    v |= static_cast<uint64_t>(static_cast<uint8_t>(bytes[i])) << (8 * i);
-  }
-  return v;
-}
-
 }  // namespace
 
 base::StatusOr<std::vector<int64_t>> DecodeIntsetBlob(std::string_view blob) {
   if (blob.size() < 8) return Corrupt("blob shorter than its header");
-  uint64_t width = LittleEndian(blob.substr(0, 4));
-  uint64_t count = LittleEndian(blob.substr(4, 4));
+  uint64_t width = ReadLittleEndian(blob.substr(0, 4));
+  uint64_t count = ReadLittleEndian(blob.substr(4, 4));
   if (width != 2 && width != 4 && width != 8) return Corrupt("bad encoding");
   if ((blob.size() - 8) % width != 0 || (blob.size() - 8) / width != count) {
     return Corrupt("size does not match the length");
@@ -29,7 +23,7 @@ base::StatusOr<std::vector<int64_t>> DecodeIntsetBlob(std::string_view blob) {
   std::vector<int64_t> values;
   values.reserve(count);
   for (size_t i = 0; i < count; ++i) {
-    uint64_t raw = LittleEndian(blob.substr(8 + i * width, width));
+    uint64_t raw = ReadLittleEndian(blob.substr(8 + i * width, width));
     int64_t v = width == 2   ? static_cast<int16_t>(raw)
                 : width == 4 ? static_cast<int32_t>(raw)
                              : static_cast<int64_t>(raw);

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "server/base/number_parse.h"
+#include "server/rdb/byte_order.h"
 #include "server/rdb/crc64.h"
 #include "server/rdb/lzf.h"
 
@@ -17,20 +18,8 @@ base::Status Corrupt(std::string what) {
   return base::Status::Error(base::Status::Code::kCorruption, std::move(what));
 }
 
-void AppendLittleEndian(uint64_t v, int bytes, std::string* out) {
-  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
 void AppendBigEndian(uint64_t v, int bytes, std::string* out) {
   for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-uint64_t LittleEndian(std::string_view bytes) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    v |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
-  }
-  return v;
 }
 
 }  // namespace
@@ -170,7 +159,7 @@ base::StatusOr<std::string> BufferReader::ReadString() {
     int width = 1 << *len;  // int8, int16, int32
     auto raw = Take(width);
     if (!raw.ok()) return raw.status();
-    uint64_t v = LittleEndian(*raw);
+    uint64_t v = ReadLittleEndian(*raw);
     int64_t signed_v = width == 1   ? static_cast<int8_t>(v)
                        : width == 2 ? static_cast<int16_t>(v)
                                     : static_cast<int32_t>(v);
@@ -191,7 +180,7 @@ base::StatusOr<std::string> BufferReader::ReadString() {
 base::StatusOr<double> BufferReader::ReadBinaryDouble() {
   auto raw = Take(8);
   if (!raw.ok()) return raw.status();
-  return std::bit_cast<double>(LittleEndian(*raw));
+  return std::bit_cast<double>(ReadLittleEndian(*raw));
 }
 
 base::StatusOr<double> BufferReader::ReadTextDouble() {
@@ -215,13 +204,13 @@ base::StatusOr<double> BufferReader::ReadTextDouble() {
 base::StatusOr<int64_t> BufferReader::ReadMillisecondTime() {
   auto raw = Take(8);
   if (!raw.ok()) return raw.status();
-  return static_cast<int64_t>(LittleEndian(*raw));
+  return static_cast<int64_t>(ReadLittleEndian(*raw));
 }
 
 base::StatusOr<int64_t> BufferReader::ReadSecondTime() {
   auto raw = Take(4);
   if (!raw.ok()) return raw.status();
-  return static_cast<int64_t>(static_cast<int32_t>(LittleEndian(*raw)));
+  return static_cast<int64_t>(static_cast<int32_t>(ReadLittleEndian(*raw)));
 }
 
 std::string WrapDumpPayload(std::string body) {
@@ -235,10 +224,10 @@ std::string WrapDumpPayload(std::string body) {
 base::StatusOr<std::string_view> UnwrapDumpPayload(std::string_view payload) {
   if (payload.size() < 10) return Corrupt("payload too short");
   std::string_view footer = payload.substr(payload.size() - 10);
-  if (LittleEndian(footer.substr(0, 2)) > static_cast<uint64_t>(kRdbVersion)) {
+  if (ReadLittleEndian(footer.substr(0, 2)) > static_cast<uint64_t>(kRdbVersion)) {
     return Corrupt("payload from a newer RDB version");
   }
-  if (Crc64(0, payload.substr(0, payload.size() - 8)) != LittleEndian(footer.substr(2))) {
+  if (Crc64(0, payload.substr(0, payload.size() - 8)) != ReadLittleEndian(footer.substr(2))) {
     return Corrupt("payload checksum mismatch");
   }
   return payload.substr(0, payload.size() - 10);

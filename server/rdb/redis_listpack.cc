@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "server/base/number_parse.h"
+#include "server/rdb/byte_order.h"
 
 namespace tandem::rdb {
 namespace {
@@ -21,27 +22,6 @@ constexpr uint8_t kInt64 = 0xf4;
 
 base::Status Corrupt(std::string what) {
   return base::Status::Error(base::Status::Code::kCorruption, "listpack: " + std::move(what));
-}
-
-void AppendLittleEndian(uint64_t v, int bytes, std::string* out) {
-  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-uint64_t ReadLittleEndian(std::string_view bytes) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    v |= static_cast<uint64_t>(static_cast<uint8_t>(bytes[i])) << (8 * i);
-  }
-  return v;
-}
-
-// Sign-extends the low `bits` bits of `v`.
-int64_t SignExtend(uint64_t v, int bits) {
-  if (bits == 64) return static_cast<int64_t>(v);
-  uint64_t sign = uint64_t{1} << (bits - 1);
-  v &= (sign << 1) - 1;
-  return (v & sign) ? static_cast<int64_t>(v) - static_cast<int64_t>(sign << 1)
-                    : static_cast<int64_t>(v);
 }
 
 // The back-length: the entry's encoded size, 7 bits per byte, most significant group first;

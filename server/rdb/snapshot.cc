@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "server/base/number_parse.h"
+#include "server/rdb/byte_order.h"
 #include "server/rdb/crc64.h"
 #include "server/rdb/function_library.h"
 #include "server/rdb/rdb_format.h"
@@ -54,10 +55,6 @@ void AppendAux(std::string_view name, std::string_view value, bool compress, std
   out->push_back(static_cast<char>(kOpAux));
   AppendEncodedString(name, compress, out);
   AppendEncodedString(value, compress, out);
-}
-
-void AppendLittleEndian(uint64_t v, int bytes, std::string* out) {
-  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
 void SleepMicros(int64_t us) {

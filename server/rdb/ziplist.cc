@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "server/rdb/byte_order.h"
+
 namespace tandem::rdb {
 namespace {
 
@@ -12,22 +14,6 @@ constexpr uint32_t kUnknownCount = 65535;
 
 base::Status Corrupt(std::string what) {
   return base::Status::Error(base::Status::Code::kCorruption, "ziplist: " + std::move(what));
-}
-
-uint64_t LittleEndian(std::string_view bytes) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    v |= static_cast<uint64_t>(static_cast<uint8_t>(bytes[i])) << (8 * i);
-  }
-  return v;
-}
-
-int64_t SignExtend(uint64_t v, int bits) {
-  if (bits == 64) return static_cast<int64_t>(v);
-  uint64_t sign = uint64_t{1} << (bits - 1);
-  v &= (sign << 1) - 1;
-  return (v & sign) ? static_cast<int64_t>(v) - static_cast<int64_t>(sign << 1)
-                    : static_cast<int64_t>(v);
 }
 
 // Decodes the encoding and data at the start of `rest` (the bytes before the terminator) into
@@ -78,7 +64,7 @@ size_t DecodeBody(std::string_view rest, std::string* value) {
           return 0;
       }
       if (rest.size() < 1 + static_cast<size_t>(width)) return 0;
-      *value = std::to_string(SignExtend(LittleEndian(rest.substr(1, width)), width * 8));
+      *value = std::to_string(SignExtend(ReadLittleEndian(rest.substr(1, width)), width * 8));
       return 1 + width;
     }
   }
@@ -91,9 +77,9 @@ size_t DecodeBody(std::string_view rest, std::string* value) {
 
 base::StatusOr<std::vector<std::string>> DecodeZiplist(std::string_view blob) {
   if (blob.size() < kHeaderSize + 1) return Corrupt("blob shorter than its header");
-  if (LittleEndian(blob.substr(0, 4)) != blob.size()) return Corrupt("total size mismatch");
-  uint64_t tail = LittleEndian(blob.substr(4, 4));
-  uint64_t count = LittleEndian(blob.substr(8, 2));
+  if (ReadLittleEndian(blob.substr(0, 4)) != blob.size()) return Corrupt("total size mismatch");
+  uint64_t tail = ReadLittleEndian(blob.substr(4, 4));
+  uint64_t count = ReadLittleEndian(blob.substr(8, 2));
   std::vector<std::string> elements;
   size_t pos = kHeaderSize;
   size_t prev_size = 0;
@@ -109,7 +95,7 @@ base::StatusOr<std::vector<std::string>> DecodeZiplist(std::string_view blob) {
     if (prevlen == kBigPrevLen) {
       if (rest.size() < 5) return Corrupt("truncated entry");
       prevlen_size = 5;
-      prevlen = LittleEndian(rest.substr(1, 4));
+      prevlen = ReadLittleEndian(rest.substr(1, 4));
     }
     if (prevlen != prev_size) return Corrupt("previous-entry size mismatch");
     std::string value;

@@ -13,6 +13,7 @@ import time
 import pytest
 import redis
 
+from support import dataset
 from support.processes import ServerProcess
 
 REDIS_SERVER = "/usr/bin/redis-server"
@@ -96,26 +97,7 @@ def fill(c):
 
 def snapshot(proc, dbs=(0, 3)):
     """Every key of `dbs`, value by value, with its absolute expire time."""
-    out = {}
-    for db in dbs:
-        c = redis.Redis(host="127.0.0.1", port=proc.port, db=db, socket_timeout=10)
-        for key in sorted(c.keys("*")):
-            t = c.type(key).decode()
-            if t == "string":
-                v = c.get(key)
-            elif t == "list":
-                v = c.lrange(key, 0, -1)
-            elif t == "set":
-                v = sorted(c.smembers(key))
-            elif t == "zset":
-                v = c.zrange(key, 0, -1, withscores=True)
-            elif t == "hash":
-                v = sorted(c.hgetall(key).items())
-            else:
-                v = t
-            out[(db, key)] = (t, v, c.execute_command("PEXPIRETIME", key))
-        c.close()
-    return out
+    return dataset.snapshot(proc.client(), dbs)
 
 
 @pytest.mark.parametrize("fsync", ["always", "everysec", "no"])
