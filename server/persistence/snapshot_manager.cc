@@ -31,6 +31,15 @@ base::Status Err(std::string_view text) { return base::Status::IoError(std::stri
 
 std::string TempName(pid_t pid) { return "temp-" + std::to_string(pid) + ".rdb"; }
 
+// The working directory with a trailing '/'; empty when it cannot be read.
+std::string WorkingDirectory() {
+  char buf[4096];
+  if (getcwd(buf, sizeof buf) == nullptr) return {};
+  std::string dir(buf);
+  if (dir.back() != '/') dir.push_back('/');
+  return dir;
+}
+
 int64_t SteadyUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -140,10 +149,13 @@ void SnapshotManager::StartBackgroundSave() {
   last_bgsave_try_s_ = state_.clock.NowMs() / 1000;
   commands::PersistenceStatus& p = state_.persistence;
   const config::Config& config = state_.config;
-  std::string temp = TempName(getpid());
+  // Absolute paths: a CONFIG SET dir during the save must not move its rename (a forked child
+  // keeps its own working directory). Relative when the directory is gone (then creating fails).
+  std::string dir = WorkingDirectory();
+  std::string temp = dir + TempName(getpid());
   base::StatusOr<std::unique_ptr<ForklessSave>> save =
       ForklessSave::Start(state_.keyspace, FunctionCodes(), Aux(), WriteOptions(),
-                          config.GetString("dbfilename"), temp);
+                          dir + config.GetString("dbfilename"), temp);
   p.bgsave_start_ms = state_.clock.NowMs();
   ++p.rdb_saves;
   if (!save.ok()) {

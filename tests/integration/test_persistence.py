@@ -489,3 +489,43 @@ def test_clients_are_served_while_a_slow_bgsave_runs(server_factory):
     wait_bgsave_done(c)
     c = restart(proc)
     assert c.dbsize() == 300
+
+
+def test_swapdb_and_flushdb_during_a_bgsave_keep_the_snapshot(server_factory):
+    proc = server_factory()
+    c = proc.client()
+    for i in range(100):
+        c.set(f"a:{i}", i)
+    c.select(1)
+    for i in range(50):
+        c.set(f"b:{i}", i)
+    c.select(0)
+    before = keyspace_image(c, (0, 1))
+    c.config_set("rdb-key-save-delay", 10000)
+    assert c.bgsave() is True
+    c.swapdb(0, 1)
+    c.flushdb()
+    c.set("after", "1")
+    wait_bgsave_done(c)
+    assert persistence(c)["rdb_last_bgsave_status"] == "ok"
+    c = restart(proc)
+    assert keyspace_image(c, (0, 1)) == before
+
+
+def test_flushall_abandons_a_running_bgsave(server_factory):
+    proc = server_factory()
+    c = proc.client()
+    c.set("old", "1")
+    assert c.save() is True
+    old_bytes = dump_path(proc).read_bytes()
+    for i in range(300):
+        c.set(f"k:{i}", i)
+    c.config_set("rdb-key-save-delay", 10000)  # 3 s if it ran to the end
+    assert c.bgsave() is True
+    start = time.monotonic()
+    assert c.flushall() is True
+    wait_bgsave_done(c, timeout=2)
+    assert time.monotonic() - start < 2
+    assert persistence(c)["rdb_last_bgsave_status"] == "ok"
+    wait_for(lambda: not list(proc.dir.glob("temp-*.rdb")), timeout=2)
+    assert dump_path(proc).read_bytes() == old_bytes
