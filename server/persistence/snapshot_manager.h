@@ -2,13 +2,13 @@
 // SnapshotManager: RDB persistence as Redis 7.0 does it. SAVE writes `dbfilename` (relative to
 // `dir`, the process's working directory) in the foreground; BGSAVE writes the keyspace as it was
 // when it started without forking (ForklessSave): slices of ~200 us run on the event loop between
-// client events (one key per slice, rdb-key-save-delay microseconds apart, when that is set), and
-// the manager is the commands' SnapshotHook meanwhile; the fsync and rename run on a thread. It
-// holds the ForkChild slot while it runs, so that an AOF rewrite waits for it and it for the
-// rewrite, as with Redis's one child. The cron starts a scheduled BGSAVE and checks the `save`
-// points; a failed background save refuses writes (MISCONF) while stop-writes-on-bgsave-error is
-// on. Also the load at start, DEBUG RELOAD and the saves of SHUTDOWN and FLUSHALL (which abandon
-// a BGSAVE in progress, as Redis kills its child).
+// client events, spaced out while clients are active (with rdb-key-save-delay set: one key per
+// slice, that many microseconds apart); the manager is the commands' SnapshotHook meanwhile; the
+// fsync and rename run on a thread. It holds the ForkChild slot while it runs, so that an AOF
+// rewrite waits for it and it for the rewrite, as with Redis's one child. The cron starts a
+// scheduled BGSAVE and checks the `save` points; a failed background save refuses writes (MISCONF)
+// while stop-writes-on-bgsave-error is on. Also the load at start, DEBUG RELOAD and the saves of
+// SHUTDOWN and FLUSHALL (which abandon a BGSAVE in progress, as Redis kills its child).
 //
 // Owner: the app; server thread only. Keeps state.persistence (INFO persistence) up to date.
 
@@ -50,8 +50,8 @@ class SnapshotManager final : public commands::SnapshotControl, public commands:
   // Loads `dbfilename` if it exists (an absent file is not an error). Fails with a message naming
   // the file, the offset and the reason; the file is left as it is.
   base::Status LoadAtStart();
-  // The cron's persistence step: completes a BGSAVE whose file is committed, runs a scheduled
-  // BGSAVE and starts one when a save point is reached.
+  // The cron's persistence step: runs a scheduled BGSAVE and starts one when a save point is
+  // reached.
   void Cron();
 
  private:
@@ -89,6 +89,7 @@ class SnapshotManager final : public commands::SnapshotControl, public commands:
   std::unique_ptr<ForklessSave> save_;  // the BGSAVE in progress
   // Identifies save_ for the deferred calls (a call for an abandoned save does nothing).
   uint64_t generation_ = 0;
+  int64_t next_slice_due_us_ = 0;  // when the next slice should start (steady clock)
 };
 
 }  // namespace tandem::persistence
