@@ -151,6 +151,17 @@ void Server::ProcessEventsWhileBusy() {
   io_.poll();
 }
 
+void Server::Defer(std::function<void()> fn, int64_t delay_us) {
+  if (delay_us <= 0) {
+    asio::post(io_, std::move(fn));
+    return;
+  }
+  auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::microseconds(delay_us));
+  timer->async_wait([timer, fn = std::move(fn)](const boost::system::error_code& ec) {
+    if (!ec) fn();
+  });
+}
+
 void Server::OnAccept(asio::ip::tcp::socket socket) {
   boost::system::error_code ec;
   auto remote = socket.remote_endpoint(ec);

@@ -3,6 +3,7 @@
 // and the periodic cron (active expiry, client timeouts, pause expiry, ops/sec), and implements
 // ServerControl for SHUTDOWN.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,8 @@ class Server final : public commands::ServerControl {
   void RequestShutdown() override;
   // Runs the ready handlers of the event loop once (nested inside the busy script's handler).
   void ProcessEventsWhileBusy() override;
+  // Posts `fn` to the event loop, through a one-shot timer when delay_us > 0.
+  void Defer(std::function<void()> fn, int64_t delay_us) override;
   commands::ServerState& state() { return state_; }
   // appendonly yes: loads the AOF and opens it for appending (aof_manager.h). Call before Start.
   // Fails when the AOF cannot be loaded or created: the server must not start.

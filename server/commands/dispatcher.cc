@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "server/base/ascii_case.h"
 #include "server/base/memory.h"
 #include "server/commands/client_info.h"
 #include "server/commands/context.h"
@@ -34,6 +35,28 @@ bool AllowedWhileSubscribed(const CommandSpec& spec) {
                                                   "punsubscribe", "ssubscribe",  "sunsubscribe",
                                                   "ping",         "quit",        "reset"};
   return std::find(std::begin(kAllowed), std::end(kAllowed), spec.full_name) != std::end(kAllowed);
+}
+
+// A forkless BGSAVE runs: writes the keys `spec` may change to it before they change (see
+// store/snapshot_cursor.h). Commands that empty or swap whole databases finish the walk first,
+// except FLUSHALL, which abandons the save (SnapshotControl::OnFlushAll), as Redis kills its child.
+void PreserveForSnapshot(ServerState& server, int db, const CommandSpec& spec,
+                         std::span<const std::string_view> argv) {
+  SnapshotHook& hook = *server.snapshot_hook;
+  std::string_view name = spec.full_name;
+  if (name == "flushdb" || name == "swapdb" ||
+      (name == "debug" && argv.size() == 2 && base::EqualsIgnoreCase(argv[1], "reload"))) {
+    return hook.Drain();
+  }
+  if (!(spec.flags & kWrite)) return;  // reads change nothing (lazy expiry preserves by itself)
+  for (int i : KeyPositions(spec, argv)) hook.Preserve(db, argv[i]);
+  // MOVE key db and COPY src dst DB n write a key of another database.
+  int other_db_key = name == "move" ? 1 : name == "copy" ? 2 : 0;
+  if (other_db_key != 0) {
+    for (int i = 0; i < server.keyspace.database_count(); ++i) {
+      hook.Preserve(i, argv[other_db_key]);
+    }
+  }
 }
 
 }  // namespace
@@ -204,6 +227,7 @@ DispatchResult Dispatcher::Call(Client& client, const CommandSpec& spec,
   uint64_t dirty_before = server_.stats.dirty;
   uint64_t handled_before = server_.propagation.handled();
   int64_t start = SteadyMicros();
+  if (server_.snapshot_hook != nullptr) PreserveForSnapshot(server_, db, spec, argv);
   spec.handler(ctx);
   // A blocked command is counted when it is finally served.
   if (ctx.blocked) return DispatchResult::kBlocked;

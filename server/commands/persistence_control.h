@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "server/base/status.h"
 
@@ -54,13 +55,26 @@ class SnapshotControl {
   virtual bool WritesRefused() const = 0;
   // DEBUG RELOAD: saves, empties the keyspace and loads the file back.
   virtual base::Status DebugReload() = 0;
-  // SHUTDOWN (and SIGTERM): kills a BGSAVE child, then saves when `save`, or when save points
-  // exist and not `nosave`. A failed save is the error reply unless `force`.
+  // SHUTDOWN (and SIGTERM): abandons a BGSAVE in progress, then saves when `save`, or when save
+  // points exist and not `nosave`. A failed save is the error reply unless `force`.
   virtual base::Status PrepareShutdown(bool save, bool nosave, bool force) = 0;
-  // FLUSHALL emptied the keyspace: kills a BGSAVE child and saves when save points exist.
+  // FLUSHALL emptied the keyspace: abandons a BGSAVE in progress and saves when save points
+  // exist.
   virtual void OnFlushAll() = 0;
   // LASTSAVE: the Unix time of the last successful save (the start time before any).
   virtual int64_t LastSaveUnix() const = 0;
+};
+
+// A forkless BGSAVE walking the keyspace, as commands see it: ServerState::snapshot_hook points at
+// it only meanwhile. Implemented by persistence::SnapshotManager.
+class SnapshotHook {
+ public:
+  virtual ~SnapshotHook() = default;
+  // Writes `key` of `db` to the snapshot now unless it is already in it (or was created after the
+  // snapshot began): called before a command may change or delete it.
+  virtual void Preserve(int db, std::string_view key) = 0;
+  // Writes every key not written yet: before FLUSHDB, SWAPDB and DEBUG RELOAD.
+  virtual void Drain() = 0;
 };
 
 // The append-only file: implemented by persistence::AofManager.

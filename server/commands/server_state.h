@@ -84,6 +84,9 @@ class ServerControl {
   // that runs past busy-reply-threshold, so that they get BUSY and may send SCRIPT KILL. Commands
   // must not change the keyspace from inside it (the dispatcher refuses all but allow-busy ones).
   virtual void ProcessEventsWhileBusy() {}
+  // Runs `fn` on the server thread from the event loop, after `delay_us` (0: as soon as pending
+  // events are served), never from inside this call.
+  virtual void Defer(std::function<void()> fn, int64_t delay_us) = 0;
 };
 
 // The script or function running now. Flow: idle -> (EVAL/FCALL) running -> (past
@@ -143,8 +146,9 @@ class ServerState {
   HotSettings settings;
   ServerControl* control = nullptr;
   CommandRunner* runner = nullptr;
-  SnapshotControl* snapshots = nullptr;  // RDB (null: no persistence, as in unit tests)
-  AofControl* aof = nullptr;             // the append-only file
+  SnapshotControl* snapshots = nullptr;   // RDB (null: no persistence, as in unit tests)
+  SnapshotHook* snapshot_hook = nullptr;  // set while a forkless BGSAVE walks the keyspace
+  AofControl* aof = nullptr;              // the append-only file
   PersistenceStatus persistence;
 
   std::string run_id;  // 40 hex chars, new at each start

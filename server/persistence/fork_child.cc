@@ -86,7 +86,7 @@ base::Status ForkChild::Start(ChildKind kind, std::function<bool()> job) {
 }
 
 std::optional<ChildExit> ForkChild::Poll() {
-  if (kind_ == ChildKind::kNone) return std::nullopt;
+  if (kind_ == ChildKind::kNone || pid_ < 0) return std::nullopt;
   int status = 0;
   pid_t r = waitpid(pid_, &status, WNOHANG);
   if (r == 0) return std::nullopt;
@@ -109,7 +109,7 @@ std::optional<ChildExit> ForkChild::Poll() {
 }
 
 void ForkChild::Kill() {
-  if (kind_ == ChildKind::kNone) return;
+  if (kind_ == ChildKind::kNone || pid_ < 0) return;
   kill(pid_, SIGUSR1);
   int status = 0;
   while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
@@ -119,6 +119,14 @@ void ForkChild::Kill() {
   kind_ = ChildKind::kNone;
   pid_ = -1;
   if (on_running_changed_) on_running_changed_(false);
+}
+
+void ForkChild::Reserve(ChildKind kind) {
+  if (kind_ == ChildKind::kNone) kind_ = kind;
+}
+
+void ForkChild::Release() {
+  if (pid_ < 0) kind_ = ChildKind::kNone;
 }
 
 }  // namespace tandem::persistence

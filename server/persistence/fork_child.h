@@ -58,6 +58,12 @@ class ForkChild {
   // Kills the child (SIGUSR1, as Redis does, so it is not reported as an error) and waits for it.
   void Kill();
 
+  // Holds the slot without a process, for a background job this process runs itself (the
+  // forkless BGSAVE), so that the other kind waits as it would for a child: running() reports
+  // `kind` until Release(). Poll and Kill leave a reservation alone. Requires no child.
+  void Reserve(ChildKind kind);
+  void Release();
+
  private:
   ChildKind kind_ = ChildKind::kNone;
   pid_t pid_ = -1;

@@ -71,15 +71,10 @@ base::Status WriteDatabase(int index, const store::Database& db,
   out->push_back(static_cast<char>(kOpResizeDb));
   AppendLength(db.size(), out);
   AppendLength(db.expires(), out);
-  WriteOptions value_options{.compress = options.compress};
   base::Status status;
   db.ForEach([&](const store::Entry* entry) {
     if (!status.ok()) return;
-    if (entry->has_expire()) {
-      out->push_back(static_cast<char>(kOpExpireTimeMs));
-      AppendLittleEndian(static_cast<uint64_t>(entry->expire_ms()), 8, out);
-    }
-    AppendKeyAndValue(*entry, value_options, out);
+    AppendKey(*entry, options.compress, out);
     if (options.key_save_delay_us > 0) SleepMicros(options.key_save_delay_us);
     status = writer.MaybeFlush();
   });
@@ -334,29 +329,42 @@ base::StatusOr<SnapshotLoadResult> Loader::Run() {
 
 }  // namespace
 
+void AppendPreamble(const std::vector<std::string>& function_codes, const SnapshotAux& aux,
+                    bool compress, std::string* out) {
+  char version[8];
+  std::snprintf(version, sizeof version, "%04d", kRdbVersion);
+  out->append(kMagic);
+  out->append(version);
+  AppendAux("redis-ver", aux.redis_version, compress, out);
+  AppendAux("redis-bits", std::to_string(sizeof(void*) * 8), compress, out);
+  AppendAux("ctime", std::to_string(aux.ctime_s), compress, out);
+  AppendAux("used-mem", std::to_string(aux.used_mem), compress, out);
+  if (!aux.repl_id.empty()) {
+    AppendAux("repl-stream-db", "0", compress, out);
+    AppendAux("repl-id", aux.repl_id, compress, out);
+    AppendAux("repl-offset", std::to_string(aux.repl_offset), compress, out);
+  }
+  AppendAux("aof-base", aux.aof_base ? "1" : "0", compress, out);
+  for (const std::string& code : function_codes) {
+    out->push_back(static_cast<char>(kOpFunction2));
+    AppendEncodedString(code, compress, out);
+  }
+}
+
+void AppendKey(const store::Entry& entry, bool compress, std::string* out) {
+  if (entry.has_expire()) {
+    out->push_back(static_cast<char>(kOpExpireTimeMs));
+    AppendLittleEndian(static_cast<uint64_t>(entry.expire_ms()), 8, out);
+  }
+  AppendKeyAndValue(entry, WriteOptions{.compress = compress}, out);
+}
+
 base::Status WriteSnapshot(const store::Keyspace& keyspace,
                            const std::vector<std::string>& function_codes, const SnapshotAux& aux,
                            const SnapshotWriteOptions& options, const SnapshotSink& sink) {
   ChunkWriter writer(sink);
   std::string* out = writer.buffer();
-  char version[8];
-  std::snprintf(version, sizeof version, "%04d", kRdbVersion);
-  out->append(kMagic);
-  out->append(version);
-  AppendAux("redis-ver", aux.redis_version, options.compress, out);
-  AppendAux("redis-bits", std::to_string(sizeof(void*) * 8), options.compress, out);
-  AppendAux("ctime", std::to_string(aux.ctime_s), options.compress, out);
-  AppendAux("used-mem", std::to_string(aux.used_mem), options.compress, out);
-  if (!aux.repl_id.empty()) {
-    AppendAux("repl-stream-db", "0", options.compress, out);
-    AppendAux("repl-id", aux.repl_id, options.compress, out);
-    AppendAux("repl-offset", std::to_string(aux.repl_offset), options.compress, out);
-  }
-  AppendAux("aof-base", aux.aof_base ? "1" : "0", options.compress, out);
-  for (const std::string& code : function_codes) {
-    out->push_back(static_cast<char>(kOpFunction2));
-    AppendEncodedString(code, options.compress, out);
-  }
+  AppendPreamble(function_codes, aux, options.compress, out);
   for (int i = 0; i < keyspace.database_count(); ++i) {
     const store::Database& db = keyspace.db(i);
     if (db.size() == 0) continue;

@@ -34,6 +34,13 @@ struct SnapshotWriteOptions {
 // Receives the file's bytes in order, in chunks; an error stops the writer and is returned.
 using SnapshotSink = std::function<base::Status(std::string_view)>;
 
+// The bytes before the databases: magic and version, the aux fields, the function libraries
+// (each library's code, shebang included).
+void AppendPreamble(const std::vector<std::string>& function_codes, const SnapshotAux& aux,
+                    bool compress, std::string* out);
+// One key as the file holds it: EXPIRETIME_MS when it has a TTL, the type, the key, the value.
+void AppendKey(const store::Entry& entry, bool compress, std::string* out);
+
 // Writes the keyspace and `function_codes` (each library's code, shebang included) as one RDB
 // file to `sink`.
 base::Status WriteSnapshot(const store::Keyspace& keyspace,

@@ -5,6 +5,7 @@
 namespace tandem::store {
 
 void Database::Add(Entry* entry) {
+  entry->set_snapshot_bit(snapshot_epoch_);
   table_.Insert(entry);
   if (entry->has_expire()) {
     entry->volatile_index = static_cast<uint32_t>(volatile_.size());
@@ -30,6 +31,7 @@ Entry* Database::SetString(std::string_view key, std::string_view value, bool ke
   Entry* e = table_.Find(key);
   if (e == nullptr) {
     e = Entry::NewString(key, value, false);
+    e->set_snapshot_bit(snapshot_epoch_);
     table_.Insert(e);
     return e;
   }

@@ -25,7 +25,8 @@ class Database {
   size_t size() const { return table_.size(); }
   size_t expires() const { return volatile_.size(); }
 
-  // Adds a new key (absent before). Indexes it if it carries an expire.
+  // Adds a new key (absent before). Indexes it if it carries an expire. Stamps it with the
+  // snapshot epoch: a key created while a snapshot runs is not part of it.
   void Add(Entry* entry);
   // Sets `key` to a string value, creating it if absent. An existing value of any type is replaced;
   // its TTL is dropped unless keep_ttl.
@@ -57,6 +58,8 @@ class Database {
   // Advances a resize in progress by up to `buckets` buckets; true while one is.
   bool Rehash(size_t buckets) { return table_.Rehash(buckets); }
   void set_copy_on_write_friendly(bool on) { table_.set_copy_on_write_friendly(on); }
+  // The snapshot bit new entries get (Keyspace keeps it equal to its epoch).
+  void set_snapshot_epoch(bool epoch) { snapshot_epoch_ = epoch; }
   template <typename Fn>
   void ForEach(Fn&& fn) const {
     table_.ForEach(std::forward<Fn>(fn));
@@ -69,6 +72,7 @@ class Database {
 
   Table table_;
   std::vector<Entry*> volatile_;
+  bool snapshot_epoch_ = false;
 };
 
 }  // namespace tandem::store

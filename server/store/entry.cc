@@ -93,6 +93,7 @@ Entry* Entry::CloneAs(const Entry* entry, std::string_view key) {
   if (entry->is_string()) copy->encoding_ = entry->encoding_;
   if (entry->has_expire()) copy->set_expire_ms(entry->expire_ms());
   copy->access_ = entry->access_;
+  copy->snapshot_bit_ = entry->snapshot_bit_;
   return copy;
 }
 
@@ -105,6 +106,7 @@ Entry* Entry::Rekey(Entry* entry, std::string_view key) {
   e->type_ = entry->type_;
   e->encoding_ = entry->encoding_;
   e->access_ = entry->access_;
+  e->snapshot_bit_ = entry->snapshot_bit_;
   if (entry->has_expire()) e->set_expire_ms(entry->expire_ms());
   base::Free(entry);  // not Destroy: the Object now belongs to `e`
   return e;
@@ -158,6 +160,7 @@ Entry* Entry::AssignString(Entry* entry, std::string_view value) {
   Entry* fresh = NewString(entry->key(), value, entry->has_expire());
   if (entry->has_expire()) fresh->set_expire_ms(entry->expire_ms());
   fresh->access_ = entry->access_;
+  fresh->snapshot_bit_ = entry->snapshot_bit_;
   fresh->volatile_index = entry->volatile_index;
   fresh->next = entry->next;
   Destroy(entry);

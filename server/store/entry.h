@@ -74,6 +74,12 @@ class Entry {
   }
   void set_expire_ms(int64_t when) { std::memcpy(reinterpret_cast<char*>(this + 1), &when, 8); }
 
+  // Which side of a point-in-time snapshot the entry is on (snapshot_cursor.h): the entry is
+  // pending while a snapshot runs and the bit differs from the keyspace's epoch. Blocks made from
+  // an old one (resize, reassign, expire slot, Rekey, CloneAs) keep it.
+  bool snapshot_bit() const { return snapshot_bit_ != 0; }
+  void set_snapshot_bit(bool on) { snapshot_bit_ = on ? 1 : 0; }
+
   // LRU clock or LFU data (see eviction.h), 24 bits.
   uint32_t access() const { return access_; }
   void set_access(uint32_t v) { access_ = v & 0xFFFFFF; }
@@ -94,7 +100,10 @@ class Entry {
   char* payload() const { return const_cast<char*>(key_data()) + key_len_; }
   size_t string_capacity() const;
 
-  uint32_t key_len_ = 0;
+  // Keys are limited to 2^31-1 bytes (proto-max-bulk-len is capped lower): the top bit is the
+  // snapshot bit.
+  uint32_t key_len_ : 31 = 0;
+  uint32_t snapshot_bit_ : 1 = 0;
   uint32_t value_len_ = 0;
   uint32_t access_ : 24 = 0;
   uint32_t type_ : 4 = 0;

@@ -1,5 +1,7 @@
 #include "server/store/keyspace.h"
 
+#include "server/store/snapshot_cursor.h"
+
 namespace tandem::store {
 namespace {
 
@@ -11,6 +13,16 @@ constexpr int kExpireRepeatPercent = 10;  // sample again while more than this s
 Keyspace::Keyspace(int database_count, uint64_t seed) : rng_(seed) {
   dbs_.reserve(database_count);
   for (int i = 0; i < database_count; ++i) dbs_.emplace_back(seed + static_cast<uint64_t>(i));
+}
+
+void Keyspace::NotifyRemoved(int db, std::string_view key, Removal why) {
+  if (snapshot_ != nullptr) snapshot_->Preserve(db, key);
+  if (on_removed_) on_removed_(db, key, why);
+}
+
+void Keyspace::set_snapshot_epoch(bool epoch) {
+  epoch_ = epoch;
+  for (Database& d : dbs_) d.set_snapshot_epoch(epoch);
 }
 
 void Keyspace::ExpireEntry(int db, Entry* entry) {

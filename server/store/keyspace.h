@@ -15,6 +15,8 @@
 
 namespace tandem::store {
 
+class SnapshotCursor;
+
 struct KeyspaceStats {
   uint64_t expired_keys = 0;
   uint64_t evicted_keys = 0;
@@ -74,9 +76,18 @@ class Keyspace {
   using RemovedFn = std::function<void(int db, std::string_view key, Removal why)>;
   // Called before a key is deleted by expiry or eviction (WATCH, notifications, propagation).
   void set_on_removed(RemovedFn fn) { on_removed_ = std::move(fn); }
-  void NotifyRemoved(int db, std::string_view key, Removal why) {
-    if (on_removed_) on_removed_(db, key, why);
-  }
+  // Every removal by expiry or eviction calls this before deleting: a running snapshot writes the
+  // key first, then on_removed runs.
+  void NotifyRemoved(int db, std::string_view key, Removal why);
+
+  // Point-in-time snapshots (snapshot_cursor.h): an entry whose snapshot bit differs from the
+  // epoch belongs to the running snapshot and is not written yet; new entries get the epoch.
+  bool snapshot_epoch() const { return epoch_; }
+  // Flips the epoch (a snapshot starts) or sets it; the databases stamp new entries with it.
+  void set_snapshot_epoch(bool epoch);
+  // The running snapshot (null when none), registered by SnapshotCursor.
+  SnapshotCursor* snapshot() const { return snapshot_; }
+  void set_snapshot(SnapshotCursor* cursor) { snapshot_ = cursor; }
 
   EvictionConfig& eviction() { return eviction_; }
   std::vector<EvictionCandidate>& eviction_pool() { return eviction_pool_; }
@@ -93,6 +104,8 @@ class Keyspace {
   std::mt19937_64 rng_;
   RemovedFn on_removed_;
   bool cow_friendly_ = false;
+  bool epoch_ = false;
+  SnapshotCursor* snapshot_ = nullptr;
 };
 
 }  // namespace tandem::store

@@ -401,3 +401,131 @@ def test_debug_reload_keeps_data(server_factory):
     assert c.execute_command("DEBUG", "RELOAD") == b"OK"
     assert snapshot_strings(c) == before
     assert c.execute_command("FCALL", "pf", 0) == 1
+
+
+def keyspace_image(c, dbs):
+    """Every key of `dbs` with its type, value and whether it has a TTL."""
+    readers = {
+        b"string": lambda k: c.get(k),
+        b"hash": lambda k: sorted(c.hgetall(k).items()),
+        b"list": lambda k: c.lrange(k, 0, -1),
+        b"set": lambda k: sorted(c.smembers(k)),
+        b"zset": lambda k: c.zrange(k, 0, -1, withscores=True),
+    }
+    out = {}
+    for db in dbs:
+        c.select(db)
+        for key in c.keys("*"):
+            kind = c.type(key)
+            out[(db, key)] = (kind, readers[kind](key), c.pttl(key) > 0)
+    c.select(0)
+    return out
+
+
+def test_bgsave_is_a_point_in_time_snapshot(server_factory):
+    proc = server_factory()
+    c = proc.client()
+    for i in range(200):
+        c.set(f"s:{i}", f"v{i}", ex=3600 if i % 10 == 0 else None)
+    c.hset("h", mapping={"a": 1, "b": 2})
+    c.rpush("l", "x", "y")
+    c.sadd("set", "m1", "m2")
+    c.zadd("z", {"one": 1, "two": 2})
+    c.select(2)
+    c.set("s:0", "db2")
+    c.set("lazy", "expires during the save")
+    c.select(0)
+    before = keyspace_image(c, (0, 2))
+    c.config_set("rdb-key-save-delay", 5000)  # ~200 keys * 5 ms: the save runs ~1 s
+    assert c.bgsave() is True
+    for i in range(0, 200, 7):
+        c.delete(f"s:{i}")
+    for i in range(50):
+        c.set(f"new:{i}", i)
+    for i in range(1, 200, 11):
+        c.expire(f"s:{i}", 1000)
+    c.persist("s:10")
+    c.rename("s:3", "renamed")
+    c.hset("h", "a", "changed")
+    c.rpush("l", "z")
+    c.srem("set", "m1")
+    c.zincrby("z", 10, "one")
+    pipe = c.pipeline(transaction=True)
+    pipe.set("s:5", "from multi").delete("s:6").lpush("l", "multi")
+    pipe.execute()
+    c.eval("redis.call('SET', KEYS[1], 'from eval'); redis.call('DEL', KEYS[2]); "
+           "redis.call('HDEL', KEYS[3], 'b')", 3, "s:8", "s:9", "h")
+    c.move("s:12", 2)
+    c.select(2)
+    c.pexpire("lazy", 50)
+    time.sleep(0.1)
+    assert c.get("lazy") is None  # deleted by lazy expiry while the save runs
+    c.select(0)
+    # Every change above happened while the save was running.
+    assert persistence(c)["rdb_bgsave_in_progress"] == 1
+    for i in range(200):  # last: a forkless save writes each key as it is first changed
+        c.set(f"s:{i}", "overwritten")
+    wait_bgsave_done(c)
+    assert persistence(c)["rdb_last_bgsave_status"] == "ok"
+    c = restart(proc)
+    assert keyspace_image(c, (0, 2)) == before
+
+
+def test_clients_are_served_while_a_slow_bgsave_runs(server_factory):
+    proc = server_factory()
+    c = proc.client()
+    for i in range(300):
+        c.set(f"k:{i}", i)
+    c.config_set("rdb-key-save-delay", 5000)  # ~1.5 s of saving
+    assert c.bgsave() is True
+    slowest = 0.0
+    for _ in range(20):
+        start = time.monotonic()
+        assert c.ping() is True
+        slowest = max(slowest, time.monotonic() - start)
+        time.sleep(0.01)
+    assert persistence(c)["rdb_bgsave_in_progress"] == 1
+    assert slowest < 0.1
+    wait_bgsave_done(c)
+    c = restart(proc)
+    assert c.dbsize() == 300
+
+
+def test_swapdb_and_flushdb_during_a_bgsave_keep_the_snapshot(server_factory):
+    proc = server_factory()
+    c = proc.client()
+    for i in range(100):
+        c.set(f"a:{i}", i)
+    c.select(1)
+    for i in range(50):
+        c.set(f"b:{i}", i)
+    c.select(0)
+    before = keyspace_image(c, (0, 1))
+    c.config_set("rdb-key-save-delay", 10000)
+    assert c.bgsave() is True
+    c.swapdb(0, 1)
+    c.flushdb()
+    c.set("after", "1")
+    wait_bgsave_done(c)
+    assert persistence(c)["rdb_last_bgsave_status"] == "ok"
+    c = restart(proc)
+    assert keyspace_image(c, (0, 1)) == before
+
+
+def test_flushall_abandons_a_running_bgsave(server_factory):
+    proc = server_factory()
+    c = proc.client()
+    c.set("old", "1")
+    assert c.save() is True
+    old_bytes = dump_path(proc).read_bytes()
+    for i in range(300):
+        c.set(f"k:{i}", i)
+    c.config_set("rdb-key-save-delay", 10000)  # 3 s if it ran to the end
+    assert c.bgsave() is True
+    start = time.monotonic()
+    assert c.flushall() is True
+    wait_bgsave_done(c, timeout=2)
+    assert time.monotonic() - start < 2
+    assert persistence(c)["rdb_last_bgsave_status"] == "ok"
+    wait_for(lambda: not list(proc.dir.glob("temp-*.rdb")), timeout=2)
+    assert dump_path(proc).read_bytes() == old_bytes

@@ -140,6 +140,7 @@ TEST_F(ScriptFamilyTest, OomRules) {
 class ScriptedControl final : public ServerControl {
  public:
   void RequestShutdown() override {}
+  void Defer(std::function<void()>, int64_t) override {}
   void ProcessEventsWhileBusy() override {
     ++calls;
     if (calls == 1 && action) action();

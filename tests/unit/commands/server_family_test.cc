@@ -10,6 +10,7 @@ using Type = resp::Reply::Type;
 class RecordingControl final : public ServerControl {
  public:
   void RequestShutdown() override { ++shutdowns; }
+  void Defer(std::function<void()>, int64_t) override {}
   int shutdowns = 0;
 };
 

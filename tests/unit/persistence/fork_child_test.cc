@@ -89,5 +89,21 @@ TEST(ForkChildTest, ReportsCopyOnWrite) {
   EXPECT_GT(exit.cow_bytes, 0u);
 }
 
+TEST(ForkChildTest, AReservationHoldsTheSlotWithoutAProcess) {
+  ForkChild child;
+  child.Reserve(ChildKind::kRdb);
+  EXPECT_EQ(child.running(), ChildKind::kRdb);
+  EXPECT_FALSE(child.Poll().has_value());  // no waitpid(-1): other children are not reaped
+  child.Kill();                            // nothing to kill: the reservation stays
+  EXPECT_EQ(child.running(), ChildKind::kRdb);
+  EXPECT_FALSE(child.Start(ChildKind::kAof, [] { return true; }).ok());
+  child.Release();
+  EXPECT_EQ(child.running(), ChildKind::kNone);
+  ASSERT_TRUE(child.Start(ChildKind::kAof, [] { return true; }).ok());
+  child.Release();  // a real child is not released
+  EXPECT_EQ(child.running(), ChildKind::kAof);
+  EXPECT_TRUE(WaitFor(child).ok);
+}
+
 }  // namespace
 }  // namespace tandem::persistence
