@@ -37,6 +37,7 @@ bench: build
 	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server bash bench/throughput.sh
 	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server bash bench/memory.sh
 	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server bash bench/instructions.sh
+	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server bash bench/persistence.sh
 
 # libFuzzer builds of the request parser and the RDB loader (clang); see docs/fuzzing.md.
 fuzz: deps
