@@ -50,7 +50,7 @@ void InstallConfigHooks(ServerState& server) {
   });
   Hook(server, "proto-max-bulk-len", [&](const std::string&) {
     settings.proto_max_bulk_len =
-        std::min(config.GetInt("proto-max-bulk-len"), store::kMaxStringLength);
+        std::min(config.GetInt("proto-max-bulk-len"), store::kMaxKeyLength);
   });
   Hook(server, "client-output-buffer-limit", [&](const std::string&) {
     server.pubsub.set_output_limit(config.ClientOutputBufferLimits().pubsub);

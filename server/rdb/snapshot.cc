@@ -214,6 +214,8 @@ base::Status Loader::LoadKey(uint8_t type, size_t offset) {
     return base::Status::Ok();
   }
   store::Database& db = keyspace_.db(db_);
+  if (key->size() > static_cast<size_t>(store::kMaxKeyLength))
+    return FailAt(offset, "key too long");
   if (db.Find(*key) != nullptr) return FailAt(offset, "Duplicate key '" + *key + "' found");
   bool with_expire = expire != -1;
   store::Entry* entry = value->object != nullptr

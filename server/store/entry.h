@@ -17,9 +17,11 @@
 
 namespace tandem::store {
 
-// The longest string an entry holds (its length field is 32 bits). proto-max-bulk-len is capped
-// to it: larger values are refused with Redis's "string exceeds maximum allowed size" error.
+// The longest string an entry holds (its length field is 32 bits).
 inline constexpr int64_t kMaxStringLength = 0xFFFFFFFF;
+// The longest key (31 bits: the length field's top bit is the snapshot bit). proto-max-bulk-len is
+// capped to it, so no request argument is longer; larger bulks are refused with Redis's error.
+inline constexpr int64_t kMaxKeyLength = 0x7FFFFFFF;
 
 // What OBJECT ENCODING reports for a string; the bytes are always stored as they are.
 enum class StringEncoding : uint8_t { kInt, kEmbstr, kRaw };
@@ -100,8 +102,7 @@ class Entry {
   char* payload() const { return const_cast<char*>(key_data()) + key_len_; }
   size_t string_capacity() const;
 
-  // Keys are limited to 2^31-1 bytes (proto-max-bulk-len is capped lower): the top bit is the
-  // snapshot bit.
+  // Keys are limited to kMaxKeyLength: the top bit is the snapshot bit.
   uint32_t key_len_ : 31 = 0;
   uint32_t snapshot_bit_ : 1 = 0;
   uint32_t value_len_ = 0;

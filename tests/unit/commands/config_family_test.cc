@@ -75,6 +75,9 @@ TEST_F(ConfigFamilyTest, SetAppliesEveryPairThroughTheHooks) {
   EXPECT_EQ(state_.settings.slowlog_log_slower_than, -1);
   EXPECT_EQ(state_.settings.slowlog_max_len, 3u);
   EXPECT_EQ(state_.settings.proto_max_bulk_len, 1024 * 1024);
+  // Keys longer than 31 bits cannot be stored (entry.h): no bulk may be longer.
+  EXPECT_EQ(Run({"CONFIG", "SET", "proto-max-bulk-len", "4gb"}).str, "OK");
+  EXPECT_EQ(state_.settings.proto_max_bulk_len, store::kMaxKeyLength);
 }
 
 TEST_F(ConfigFamilyTest, RequirepassSetsTheDefaultUsersPassword) {
