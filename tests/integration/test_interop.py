@@ -95,13 +95,21 @@ def test_compact_payloads_are_byte_identical(server_factory, redis_factory, fill
     assert ours.dump("k") == theirs.dump("k")
 
 
-def test_our_rdb_loads_in_redis(server_factory, redis_factory, tmp_path):
-    ours = server_factory()
-    client = ours.client()
+def fill_and_save(proc, function_result):
+    """Every type, and a library whose function f returns function_result; then SAVE. Returns the
+    snapshot of the data saved."""
+    client = proc.client()
     fill_every_type(client)
-    client.function_load("#!lua name=lib\nredis.register_function('f', function() return 1 end)")
+    client.function_load("#!lua name=lib\nredis.register_function('f', function() return "
+                         f"{function_result} end)")
     expected = snapshot(client)
     client.save()
+    return expected
+
+
+def test_our_rdb_loads_in_redis(server_factory, redis_factory, tmp_path):
+    ours = server_factory()
+    expected = fill_and_save(ours, 1)
     dump = ours.dir / "dump.rdb"
     check = subprocess.run(["redis-check-rdb", str(dump)], capture_output=True, text=True, timeout=60)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -116,11 +124,7 @@ def test_our_rdb_loads_in_redis(server_factory, redis_factory, tmp_path):
 
 def test_redis_rdb_loads_in_tandem(server_factory, redis_factory, tmp_path):
     theirs = redis_factory()
-    client = theirs.client()
-    fill_every_type(client)
-    client.function_load("#!lua name=lib\nredis.register_function('f', function() return 2 end)")
-    expected = snapshot(client)
-    client.save()
+    expected = fill_and_save(theirs, 2)
     target = tmp_path / "srv0"
     target.mkdir()
     shutil.copy(theirs.dir / "dump.rdb", target / "dump.rdb")

@@ -44,15 +44,17 @@ TEST(ForkChildTest, FailedJob) {
   EXPECT_FALSE(exit.killed);
 }
 
+// A child that would run for 5 s: the tests end it sooner.
+base::Status StartSleepingChild(ForkChild& child) {
+  return child.Start(ChildKind::kRdb, [] {
+    sleep(5);
+    return true;
+  });
+}
+
 TEST(ForkChildTest, OnlyOneChildAtATime) {
   ForkChild child;
-  ASSERT_TRUE(child
-                  .Start(ChildKind::kRdb,
-                         [] {
-                           sleep(5);
-                           return true;
-                         })
-                  .ok());
+  ASSERT_TRUE(StartSleepingChild(child).ok());
   EXPECT_FALSE(child.Start(ChildKind::kAof, [] { return true; }).ok());
   EXPECT_FALSE(child.Poll().has_value());
   child.Kill();
@@ -61,13 +63,7 @@ TEST(ForkChildTest, OnlyOneChildAtATime) {
 
 TEST(ForkChildTest, ChildKilledFromOutsideIsReported) {
   ForkChild child;
-  ASSERT_TRUE(child
-                  .Start(ChildKind::kRdb,
-                         [] {
-                           sleep(5);
-                           return true;
-                         })
-                  .ok());
+  ASSERT_TRUE(StartSleepingChild(child).ok());
   kill(child.pid(), SIGKILL);
   ChildExit exit = WaitFor(child);
   EXPECT_FALSE(exit.ok);
