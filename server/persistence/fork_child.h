@@ -1,6 +1,7 @@
 #pragma once
-// ForkChild: the one background child a server may have at a time (a BGSAVE or an AOF rewrite,
-// as in Redis), forked from the server thread and reaped from the cron without blocking.
+// ForkChild: the one background job a server may have at a time, as in Redis: an AOF rewrite runs
+// in a forked child, reaped from the cron without blocking; a BGSAVE (which does not fork: see
+// forkless_save.h) only reserves the slot, so that each waits for the other as Redis's do.
 //
 // The child runs its job on a copy-on-write image of the parent's memory and leaves with _exit;
 // before leaving it reports how many bytes it found copied on write (Private_Dirty of
@@ -21,7 +22,7 @@ namespace tandem::persistence {
 // What a child is doing.
 enum class ChildKind {
   kNone,  // no child
-  kRdb,   // BGSAVE
+  kRdb,   // BGSAVE (a reservation: the save runs in this process)
   kAof,   // BGREWRITEAOF
 };
 
