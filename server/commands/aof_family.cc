@@ -9,7 +9,7 @@ namespace {
 
 void BgRewriteAof(Context& ctx) {
   if (ctx.server.aof == nullptr) return ctx.Error("ERR Background AOF rewriting is not available");
-  base::StatusOr<std::string> started = ctx.server.aof->BackgroundRewrite();
+  base::StatusOr<std::string> started = ctx.server.aof->BackgroundRewrite(ctx.client.in_exec);
   if (!started.ok()) return ctx.Error(started.status().message());
   ctx.reply().SimpleString(*started);
 }

@@ -231,8 +231,8 @@ void PersistenceSection(ServerState& server, SectionWriter& w) {
     w.Field(name, 0);
   }
   w.Field("current_fork_perc", "0.00");
-  w.Field("current_save_keys_processed", 0);
-  w.Field("current_save_keys_total", 0);
+  w.Field("current_save_keys_processed", p.save_keys_processed);
+  w.Field("current_save_keys_total", p.save_keys_total);
   w.Field("rdb_changes_since_last_save", server.stats.dirty - p.dirty_at_last_save);
   w.Field("rdb_bgsave_in_progress", p.bgsave_in_progress ? 1 : 0);
   w.Field("rdb_last_save_time",

@@ -15,11 +15,13 @@ namespace tandem::commands {
 struct PersistenceStatus {
   // RDB snapshots.
   bool loading = false;
-  int64_t last_save_unix = 0;       // rdb_last_save_time (start time until the first save)
-  uint64_t dirty_at_last_save = 0;  // ServerStats::dirty when the last save began
-  bool bgsave_in_progress = false;  // a BGSAVE child runs
-  int64_t bgsave_start_ms = 0;      // when it started
-  bool last_bgsave_ok = true;       // rdb_last_bgsave_status
+  int64_t last_save_unix = 0;        // rdb_last_save_time (start time until the first save)
+  uint64_t dirty_at_last_save = 0;   // ServerStats::dirty when the last save began
+  bool bgsave_in_progress = false;   // a BGSAVE child runs
+  int64_t bgsave_start_ms = 0;       // when it started
+  uint64_t save_keys_total = 0;      // keys when the running BGSAVE started (0: none runs)
+  uint64_t save_keys_processed = 0;  // keys it has written so far
+  bool last_bgsave_ok = true;        // rdb_last_bgsave_status
   int64_t last_bgsave_time_sec = -1;
   uint64_t rdb_saves = 0;
   uint64_t rdb_last_cow_size = 0;  // bytes the last BGSAVE child copied on write
@@ -49,8 +51,9 @@ class SnapshotControl {
   // SAVE: writes the RDB file now, in the foreground. The error is the reply text.
   virtual base::Status Save() = 0;
   // BGSAVE [SCHEDULE]: the status reply on success ("Background saving started" / "Background
-  // saving scheduled"); the error reply text otherwise.
-  virtual base::StatusOr<std::string> BackgroundSave(bool schedule) = 0;
+  // saving scheduled"); the error reply text otherwise. Inside EXEC the save is always scheduled
+  // (for the cron), as in Redis.
+  virtual base::StatusOr<std::string> BackgroundSave(bool schedule, bool in_exec) = 0;
   // stop-writes-on-bgsave-error is on and the last background save failed: writes get MISCONF.
   virtual bool WritesRefused() const = 0;
   // DEBUG RELOAD: saves, empties the keyspace and loads the file back.
@@ -83,7 +86,8 @@ class AofControl {
   virtual ~AofControl() = default;
   // BGREWRITEAOF: the status reply on success ("Background append only file rewriting started" /
   // "... scheduled"); the error reply text otherwise.
-  virtual base::StatusOr<std::string> BackgroundRewrite() = 0;
+  // Inside EXEC the rewrite is always scheduled, as in Redis.
+  virtual base::StatusOr<std::string> BackgroundRewrite(bool in_exec) = 0;
 };
 
 }  // namespace tandem::commands

@@ -26,7 +26,8 @@ void BgSave(Context& ctx) {
     schedule = true;
   }
   if (ctx.server.snapshots == nullptr) return ctx.Error("ERR");
-  base::StatusOr<std::string> reply = ctx.server.snapshots->BackgroundSave(schedule);
+  base::StatusOr<std::string> reply =
+      ctx.server.snapshots->BackgroundSave(schedule, ctx.client.in_exec);
   if (!reply.ok()) return ctx.Error(reply.status().message());
   ctx.reply().SimpleString(*reply);
 }

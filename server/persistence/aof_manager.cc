@@ -272,12 +272,12 @@ void AofManager::FlushAndSyncForExit() {
   synced_ = written_;
 }
 
-base::StatusOr<std::string> AofManager::BackgroundRewrite() {
+base::StatusOr<std::string> AofManager::BackgroundRewrite(bool in_exec) {
   commands::PersistenceStatus& p = state_.persistence;
   if (child_.running() == ChildKind::kAof) {
     return Status::InvalidArgument("ERR Background append only file rewriting already in progress");
   }
-  if (child_.running() != ChildKind::kNone) {
+  if (child_.running() != ChildKind::kNone || in_exec) {
     p.aof_rewrite_scheduled = true;
     p.aof_rewrites_consecutive_failures = 0;
     return std::string("Background append only file rewriting scheduled");

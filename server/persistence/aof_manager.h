@@ -56,7 +56,7 @@ class AofManager final : public commands::AofControl {
   void FlushAndSyncForExit();
 
   // commands::AofControl
-  base::StatusOr<std::string> BackgroundRewrite() override;
+  base::StatusOr<std::string> BackgroundRewrite(bool in_exec) override;
 
   bool enabled() const { return fd_ >= 0; }
 

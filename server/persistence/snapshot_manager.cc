@@ -138,10 +138,10 @@ base::Status SnapshotManager::Save() {
   return SaveNow();
 }
 
-base::StatusOr<std::string> SnapshotManager::BackgroundSave(bool schedule) {
+base::StatusOr<std::string> SnapshotManager::BackgroundSave(bool schedule, bool in_exec) {
   if (child_.running() == ChildKind::kRdb) return Err(commands::errors::kBgsaveInProgress);
-  if (child_.running() != ChildKind::kNone) {
-    if (!schedule) return Err(commands::errors::kBgsaveOtherChild);
+  if (child_.running() != ChildKind::kNone || in_exec) {
+    if (!schedule && !in_exec) return Err(commands::errors::kBgsaveOtherChild);
     scheduled_ = true;
     return std::string("Background saving scheduled");
   }
@@ -162,6 +162,8 @@ void SnapshotManager::StartBackgroundSave() {
       ForklessSave::Start(state_.keyspace, FunctionCodes(), Aux(), WriteOptions(),
                           dir + config.GetString("dbfilename"), temp);
   p.bgsave_start_ms = state_.clock.NowMs();
+  p.save_keys_total = state_.keyspace.TotalKeys();
+  p.save_keys_processed = 0;
   ++p.rdb_saves;
   if (!save.ok()) {
     // Redis's child fails the same way after the fork: BGSAVE still "started", then failed.
@@ -199,6 +201,7 @@ void SnapshotManager::RunSlice(uint64_t generation) {
   int64_t start = SteadyUs();
   bool busy = start - next_slice_due_us_ > kBusyGapUs;
   bool done = delay_us > 0 ? save_->Slice(kSliceUs, 1) : save_->Slice(kSliceUs, SIZE_MAX);
+  state_.persistence.save_keys_processed = save_->keys_written();
   if (done) return WalkDone();
   int64_t next_delay_us = delay_us > 0 ? delay_us : busy ? kYieldUs : 0;
   next_slice_due_us_ = SteadyUs() + next_delay_us;
@@ -251,6 +254,7 @@ void SnapshotManager::BackgroundSaveDone(const base::Status& status) {
     p.last_bgsave_ok = false;
   }
   p.bgsave_in_progress = false;
+  p.save_keys_total = p.save_keys_processed = 0;
   p.last_bgsave_time_sec = (state_.clock.NowMs() - p.bgsave_start_ms) / 1000;
   p.rdb_last_cow_size = 0;  // nothing is copied on write without a fork
   save_.reset();
@@ -263,6 +267,7 @@ void SnapshotManager::KillBackgroundSave() {
   spdlog::warn("There is a background save in progress. Abandoning it!");
   state_.snapshot_hook = nullptr;
   save_.reset();  // aborts the walk, waits for a commit in progress, removes the temp file
+  state_.persistence.save_keys_total = state_.persistence.save_keys_processed = 0;
   ++generation_;
   child_.Release();
   state_.persistence.bgsave_in_progress = false;

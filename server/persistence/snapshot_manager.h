@@ -31,7 +31,7 @@ class SnapshotManager final : public commands::SnapshotControl, public commands:
   ~SnapshotManager() override;
 
   base::Status Save() override;
-  base::StatusOr<std::string> BackgroundSave(bool schedule) override;
+  base::StatusOr<std::string> BackgroundSave(bool schedule, bool in_exec) override;
   bool WritesRefused() const override;
   base::Status DebugReload() override;
   base::Status PrepareShutdown(bool save, bool nosave, bool force) override;

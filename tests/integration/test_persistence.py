@@ -201,6 +201,7 @@ def test_info_persistence_and_lastsave(server_factory):
     info = persistence(c)
     assert info["rdb_bgsave_in_progress"] == 1
     assert info["rdb_current_bgsave_time_sec"] >= 0
+    assert info["current_save_keys_total"] == c.dbsize()
     c.config_set("rdb-key-save-delay", 0)
     wait_bgsave_done(c)
     info = persistence(c)
@@ -209,6 +210,7 @@ def test_info_persistence_and_lastsave(server_factory):
     assert info["rdb_last_bgsave_time_sec"] >= 0
     assert info["rdb_changes_since_last_save"] == 0
     assert info["rdb_current_bgsave_time_sec"] == -1
+    assert info["current_save_keys_total"] == info["current_save_keys_processed"] == 0
 
 
 def test_bgsave_errors(server_factory):
@@ -529,3 +531,20 @@ def test_flushall_abandons_a_running_bgsave(server_factory):
     assert persistence(c)["rdb_last_bgsave_status"] == "ok"
     wait_for(lambda: not list(proc.dir.glob("temp-*.rdb")), timeout=2)
     assert dump_path(proc).read_bytes() == old_bytes
+
+
+def test_bgsave_and_bgrewriteaof_inside_exec_are_scheduled_then_run(server_factory):
+    proc = server_factory()
+    c = proc.client(single_connection_client=True)
+    c.set("k", "v")
+    saves = persistence(c)["rdb_saves"]
+    c.execute_command("MULTI")
+    c.execute_command("BGSAVE")
+    assert c.execute_command("EXEC") == [b"Background saving scheduled"]
+    wait_for(lambda: persistence(c)["rdb_saves"] > saves)
+    wait_bgsave_done(c)
+    assert (proc.dir / "dump.rdb").exists()
+    c.execute_command("MULTI")
+    c.execute_command("BGREWRITEAOF")
+    assert c.execute_command("EXEC") == [b"Background append only file rewriting scheduled"]
+    wait_for(lambda: persistence(c)["aof_rewrites"] > 0)
