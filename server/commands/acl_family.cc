@@ -301,20 +301,8 @@ void RegisterAclCommands(CommandTable& table) {
        "Return the name of the user associated to the current connection", "6.0.0"},
   };
   table.Register({
-      {"acl",
-       -2,
-       0,
-       0,
-       0,
-       0,
-       0,
-       nullptr,
-       kServer,
-       "A container for Access List Control commands ",
-       "6.0.0",
-       {},
-       nullptr,
-       std::move(subcommands)},
+      ContainerCommand("acl", kServer, "A container for Access List Control commands ", "6.0.0",
+                       std::move(subcommands)),
   });
 }
 

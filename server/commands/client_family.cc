@@ -356,9 +356,8 @@ void RegisterClientCommands(CommandTable& table) {
        "Show helpful text about the different subcommands", "5.0.0"},
   };
   table.Register({
-      {"client", -2, 0, 0, 0, 0, 0, nullptr, "connection",
-       "A container for client connection commands", "2.4.0", "", nullptr,
-       std::move(client_subcommands)},
+      ContainerCommand("client", "connection", "A container for client connection commands",
+                       "2.4.0", std::move(client_subcommands)),
   });
 }
 

@@ -93,6 +93,25 @@ struct CommandSpec {
   std::string_view full_name = {};
 };
 
+// A container command (CONFIG, CLIENT, XINFO, ...): arity -2, no flags, keys or handler of its
+// own; only its subcommands run.
+inline CommandSpec ContainerCommand(std::string_view name, std::string_view group,
+                                    std::string_view summary, std::string_view since,
+                                    std::vector<CommandSpec> subcommands) {
+  return CommandSpec{.name = name,
+                     .arity = -2,
+                     .flags = 0,
+                     .first_key = 0,
+                     .last_key = 0,
+                     .step = 0,
+                     .acl = 0,
+                     .handler = nullptr,
+                     .group = group,
+                     .summary = summary,
+                     .since = since,
+                     .subcommands = std::move(subcommands)};
+}
+
 // A command's ACL categories: its own plus those Redis derives from flags (write -> @write,
 // readonly -> @read, admin -> @admin @dangerous, pubsub, blocking, fast, else @slow).
 uint64_t EffectiveAclCategories(const CommandSpec& spec);

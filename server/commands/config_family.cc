@@ -107,20 +107,8 @@ void RegisterConfigCommands(CommandTable& table) {
        "Set configuration parameters to the given values", "2.0.0"},
   };
   table.Register({
-      {"config",
-       -2,
-       0,
-       0,
-       0,
-       0,
-       0,
-       nullptr,
-       kServer,
-       "A container for server configuration commands",
-       "2.0.0",
-       {},
-       nullptr,
-       std::move(subcommands)},
+      ContainerCommand("config", kServer, "A container for server configuration commands", "2.0.0",
+                       std::move(subcommands)),
   });
 }
 

@@ -338,20 +338,8 @@ void RegisterFunctionCommands(CommandTable& table) {
                 "RW ACCESS UPDATE"),
       fcall_row("fcall_ro", kFcallFlags | kReadonly, FcallRo, "Invoke a read-only function",
                 "RO ACCESS"),
-      {"function",
-       -2,
-       0,
-       0,
-       0,
-       0,
-       0,
-       nullptr,
-       kGroup,
-       "A container for function commands",
-       "7.0.0",
-       {},
-       nullptr,
-       std::move(subcommands)},
+      ContainerCommand("function", kGroup, "A container for function commands", "7.0.0",
+                       std::move(subcommands)),
   });
 }
 

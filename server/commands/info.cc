@@ -226,8 +226,8 @@ void PersistenceSection(ServerState& server, SectionWriter& w) {
   const PersistenceStatus& p = server.persistence;
   int64_t now_ms = server.clock.NowMs();
   w.Field("loading", p.loading ? 1 : 0);
-  for (std::string_view name : {"async_loading", "current_cow_peak", "current_cow_size",
-                                "current_cow_size_age"}) {
+  for (std::string_view name :
+       {"async_loading", "current_cow_peak", "current_cow_size", "current_cow_size_age"}) {
     w.Field(name, 0);
   }
   w.Field("current_fork_perc", "0.00");

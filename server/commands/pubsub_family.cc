@@ -165,20 +165,8 @@ void RegisterPubsubCommands(CommandTable& table) {
        "Stop listening for messages posted to the given shard channels", "7.0.0", "NOT_KEY"},
       {"spublish", 3, kPub, 1, 1, 1, 0, SPublish, kGroup, "Post a message to a shard channel",
        "7.0.0", "NOT_KEY"},
-      {"pubsub",
-       -2,
-       0,
-       0,
-       0,
-       0,
-       0,
-       nullptr,
-       kGroup,
-       "A container for Pub/Sub commands",
-       "2.8.0",
-       {},
-       nullptr,
-       std::move(subcommands)},
+      ContainerCommand("pubsub", kGroup, "A container for Pub/Sub commands", "2.8.0",
+                       std::move(subcommands)),
   });
 }
 

@@ -174,20 +174,8 @@ void RegisterScriptingCommands(CommandTable& table) {
                "Execute a read-only Lua script server side", "7.0.0", "RO ACCESS"),
       eval_row("evalsha_ro", kEvalFlags | kReadonly, EvalShaRo,
                "Execute a read-only Lua script server side", "7.0.0", "RO ACCESS"),
-      {"script",
-       -2,
-       0,
-       0,
-       0,
-       0,
-       0,
-       nullptr,
-       kGroup,
-       "A container for Lua scripts management commands",
-       "2.6.0",
-       {},
-       nullptr,
-       std::move(script_subcommands)},
+      ContainerCommand("script", kGroup, "A container for Lua scripts management commands", "2.6.0",
+                       std::move(script_subcommands)),
   });
 }
 

@@ -283,8 +283,8 @@ void RegisterServerCommands(CommandTable& table) {
        "1.0.0"},
       {"monitor", 1, kAdmin | kNoScript | kLoading | kStale, 0, 0, 0, 0, Monitor, "server",
        "Listen for all requests received by the server in real time", "1.0.0"},
-      {"slowlog", -2, 0, 0, 0, 0, 0, nullptr, "server", "A container for slow log commands",
-       "2.2.12", "", nullptr, std::move(slowlog_subcommands)},
+      ContainerCommand("slowlog", "server", "A container for slow log commands", "2.2.12",
+                       std::move(slowlog_subcommands)),
       {"debug", -2, kAdmin | kNoScript | kLoading | kStale, 0, 0, 0, 0, Debug, "server",
        "A container for debugging commands", "1.0.0"},
   });

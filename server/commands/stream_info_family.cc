@@ -235,28 +235,17 @@ void XInfoHelp(Context& ctx) {
 void RegisterStreamInfoCommands(CommandTable& table) {
   constexpr std::string_view kStream = "stream";
   table.Register({
-      {.name = "xinfo",
-       .arity = -2,
-       .flags = 0,
-       .first_key = 0,
-       .last_key = 0,
-       .step = 0,
-       .acl = 0,
-       .handler = nullptr,
-       .group = kStream,
-       .summary = "A container for stream introspection commands",
-       .since = "5.0.0",
-       .subcommands =
-           {
-               {"consumers", 4, kReadonly, 2, 2, 1, kAclStream, XInfoConsumers, kStream,
-                "List the consumers in a consumer group", "5.0.0", "RO ACCESS"},
-               {"groups", 3, kReadonly, 2, 2, 1, kAclStream, XInfoGroups, kStream,
-                "List the consumer groups of a stream", "5.0.0", "RO ACCESS"},
-               {"help", 2, kLoading | kStale, 0, 0, 0, kAclStream, XInfoHelp, kStream,
-                "Show helpful text about the different subcommands", "5.0.0"},
-               {"stream", -3, kReadonly, 2, 2, 1, kAclStream, XInfoStream, kStream,
-                "Get information about a stream", "5.0.0", "RO ACCESS"},
-           }},
+      ContainerCommand("xinfo", kStream, "A container for stream introspection commands", "5.0.0",
+                       {
+                           {"consumers", 4, kReadonly, 2, 2, 1, kAclStream, XInfoConsumers, kStream,
+                            "List the consumers in a consumer group", "5.0.0", "RO ACCESS"},
+                           {"groups", 3, kReadonly, 2, 2, 1, kAclStream, XInfoGroups, kStream,
+                            "List the consumer groups of a stream", "5.0.0", "RO ACCESS"},
+                           {"help", 2, kLoading | kStale, 0, 0, 0, kAclStream, XInfoHelp, kStream,
+                            "Show helpful text about the different subcommands", "5.0.0"},
+                           {"stream", -3, kReadonly, 2, 2, 1, kAclStream, XInfoStream, kStream,
+                            "Get information about a stream", "5.0.0", "RO ACCESS"},
+                       }),
   });
 }
 
