@@ -20,15 +20,6 @@ class BlockingTest : public testing::CommandTest {
     EXPECT_EQ(last_result_, DispatchResult::kBlocked);
     EXPECT_TRUE(out.empty()) << out;
   }
-  // The reply a blocked client received since it blocked.
-  static Reply Received(std::string& out) {
-    resp::ReplyParser parser;
-    Reply reply;
-    size_t consumed = 0;
-    EXPECT_EQ(parser.Parse(out, &consumed, &reply), resp::ParseResult::kCommand) << out;
-    out.clear();
-    return reply;
-  }
 
   testing::RecordingConnection a_conn_, b_conn_;
   std::string a_out_, b_out_;

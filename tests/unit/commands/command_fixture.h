@@ -49,6 +49,17 @@ class CommandTest : public ::testing::Test {
   // Executes argv for the default client and returns its single reply.
   resp::Reply Run(std::vector<std::string> argv) { return RunAs(*client_, out_, argv); }
 
+  // The reply a client received since `out` was last cleared (a blocked client served later),
+  // which is then cleared.
+  static resp::Reply Received(std::string& out) {
+    resp::ReplyParser parser;
+    resp::Reply reply;
+    size_t consumed = 0;
+    EXPECT_EQ(parser.Parse(out, &consumed, &reply), resp::ParseResult::kCommand) << out;
+    out.clear();
+    return reply;
+  }
+
   resp::Reply RunAs(Client& client, std::string& out, const std::vector<std::string>& argv) {
     std::vector<std::string_view> views(argv.begin(), argv.end());
     out.clear();

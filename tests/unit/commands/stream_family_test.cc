@@ -22,14 +22,6 @@ class StreamFamilyTest : public testing::CommandTest {
     for (const Reply& e : r.elements) ids.push_back(e.elements[0].str);
     return ids;
   }
-  static Reply Received(std::string& out) {
-    resp::ReplyParser parser;
-    Reply reply;
-    size_t consumed = 0;
-    EXPECT_EQ(parser.Parse(out, &consumed, &reply), resp::ParseResult::kCommand) << out;
-    out.clear();
-    return reply;
-  }
 
   testing::RecordingConnection reader_conn_;
   std::string reader_out_;

@@ -28,14 +28,6 @@ class StreamGroupTest : public testing::CommandTest {
     for (const Reply& e : r.elements[0].elements[1].elements) ids.push_back(e.elements[0].str);
     return ids;
   }
-  static Reply Received(std::string& out) {
-    resp::ReplyParser parser;
-    Reply reply;
-    size_t consumed = 0;
-    EXPECT_EQ(parser.Parse(out, &consumed, &reply), resp::ParseResult::kCommand) << out;
-    out.clear();
-    return reply;
-  }
   // XPENDING's extended rows as "id consumer idle count".
   std::vector<std::string> Pending() {
     std::vector<std::string> rows;
