@@ -1,6 +1,6 @@
 #pragma once
-// Fixed-width integers as RDB data stores them (little endian unless a format says otherwise),
-// for the codecs of server/rdb.
+// Fixed-width integers as RDB data stores them (little endian, or big endian where a format says
+// so), for the codecs of server/rdb.
 
 #include <cstdint>
 #include <string>
@@ -19,6 +19,19 @@ inline uint64_t ReadLittleEndian(std::string_view bytes) {
   for (size_t i = 0; i < bytes.size(); ++i) {
     v |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
   }
+  return v;
+}
+
+// Appends the low `bytes` bytes of `v`, most significant first (RDB's 32/64-bit lengths, stream
+// IDs).
+inline void AppendBigEndian(uint64_t v, int bytes, std::string* out) {
+  for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+// The unsigned value of up to 8 big-endian bytes.
+inline uint64_t ReadBigEndian(std::string_view bytes) {
+  uint64_t v = 0;
+  for (unsigned char c : bytes) v = (v << 8) | c;
   return v;
 }
 

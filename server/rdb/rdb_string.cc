@@ -18,10 +18,6 @@ base::Status Corrupt(std::string what) {
   return base::Status::Error(base::Status::Code::kCorruption, std::move(what));
 }
 
-void AppendBigEndian(uint64_t v, int bytes, std::string* out) {
-  for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
 }  // namespace
 
 void AppendLength(uint64_t len, std::string* out) {
@@ -100,7 +96,7 @@ void AppendMillisecondTime(int64_t ms, std::string* out) {
   AppendLittleEndian(static_cast<uint64_t>(ms), 8, out);
 }
 
-base::StatusOr<std::string_view> BufferReader::Take(size_t n) {
+base::StatusOr<std::string_view> BufferReader::ReadRaw(size_t n) {
   if (data_.size() - pos_ < n) return Corrupt("unexpected end of data");
   std::string_view bytes = data_.substr(pos_, n);
   pos_ += n;
@@ -108,7 +104,7 @@ base::StatusOr<std::string_view> BufferReader::Take(size_t n) {
 }
 
 base::StatusOr<uint8_t> BufferReader::ReadByte() {
-  auto b = Take(1);
+  auto b = ReadRaw(1);
   if (!b.ok()) return b.status();
   return static_cast<uint8_t>((*b)[0]);
 }
@@ -132,11 +128,9 @@ base::StatusOr<uint64_t> BufferReader::ReadLengthOrEncoding(bool* special) {
   }
   int bytes = b == 0x80 ? 4 : b == 0x81 ? 8 : 0;
   if (bytes == 0) return Corrupt("unknown length encoding");
-  auto raw = Take(bytes);
+  auto raw = ReadRaw(bytes);
   if (!raw.ok()) return raw.status();
-  uint64_t v = 0;
-  for (unsigned char c : *raw) v = (v << 8) | c;
-  return v;
+  return ReadBigEndian(*raw);
 }
 
 base::StatusOr<uint64_t> BufferReader::ReadLength() {
@@ -151,13 +145,13 @@ base::StatusOr<std::string> BufferReader::ReadString() {
   auto len = ReadLengthOrEncoding(&special);
   if (!len.ok()) return len.status();
   if (!special) {
-    auto bytes = Take(*len);
+    auto bytes = ReadRaw(*len);
     if (!bytes.ok()) return bytes.status();
     return std::string(*bytes);
   }
   if (*len <= 2) {
     int width = 1 << *len;  // int8, int16, int32
-    auto raw = Take(width);
+    auto raw = ReadRaw(width);
     if (!raw.ok()) return raw.status();
     uint64_t v = ReadLittleEndian(*raw);
     int64_t signed_v = width == 1   ? static_cast<int8_t>(v)
@@ -170,7 +164,7 @@ base::StatusOr<std::string> BufferReader::ReadString() {
   if (!compressed_len.ok()) return compressed_len.status();
   auto plain_len = ReadLength();
   if (!plain_len.ok()) return plain_len.status();
-  auto compressed = Take(*compressed_len);
+  auto compressed = ReadRaw(*compressed_len);
   if (!compressed.ok()) return compressed.status();
   std::string plain;
   if (!LzfDecompress(*compressed, *plain_len, &plain)) return Corrupt("bad LZF data");
@@ -178,7 +172,7 @@ base::StatusOr<std::string> BufferReader::ReadString() {
 }
 
 base::StatusOr<double> BufferReader::ReadBinaryDouble() {
-  auto raw = Take(8);
+  auto raw = ReadRaw(8);
   if (!raw.ok()) return raw.status();
   return std::bit_cast<double>(ReadLittleEndian(*raw));
 }
@@ -194,7 +188,7 @@ base::StatusOr<double> BufferReader::ReadTextDouble() {
     case 255:
       return -std::numeric_limits<double>::infinity();
   }
-  auto text = Take(*len);
+  auto text = ReadRaw(*len);
   if (!text.ok()) return text.status();
   auto value = base::ParseDouble(*text);
   if (!value) return Corrupt("bad double text");
@@ -202,13 +196,13 @@ base::StatusOr<double> BufferReader::ReadTextDouble() {
 }
 
 base::StatusOr<int64_t> BufferReader::ReadMillisecondTime() {
-  auto raw = Take(8);
+  auto raw = ReadRaw(8);
   if (!raw.ok()) return raw.status();
   return static_cast<int64_t>(ReadLittleEndian(*raw));
 }
 
 base::StatusOr<int64_t> BufferReader::ReadSecondTime() {
-  auto raw = Take(4);
+  auto raw = ReadRaw(4);
   if (!raw.ok()) return raw.status();
   return static_cast<int64_t>(static_cast<int32_t>(ReadLittleEndian(*raw)));
 }

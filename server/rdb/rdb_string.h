@@ -48,11 +48,12 @@ class BufferReader {
   base::StatusOr<double> ReadTextDouble();
   base::StatusOr<int64_t> ReadMillisecondTime();
   base::StatusOr<int64_t> ReadSecondTime();
+  // The next `n` bytes as they are (fixed-width fields), viewing the buffer.
+  base::StatusOr<std::string_view> ReadRaw(size_t n);
 
  private:
   // The length, or (when *special) the special encoding number.
   base::StatusOr<uint64_t> ReadLengthOrEncoding(bool* special);
-  base::StatusOr<std::string_view> Take(size_t n);
 
   std::string_view data_;
   size_t pos_ = 0;

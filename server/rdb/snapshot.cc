@@ -117,13 +117,9 @@ class Loader {
 };
 
 base::StatusOr<uint64_t> Loader::ReadFixed(int bytes) {
-  uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) {
-    base::StatusOr<uint8_t> b = in_.ReadByte();
-    if (!b.ok()) return Wrap(b.status());
-    v |= static_cast<uint64_t>(*b) << (8 * i);
-  }
-  return v;
+  base::StatusOr<std::string_view> raw = in_.ReadRaw(static_cast<size_t>(bytes));
+  if (!raw.ok()) return Wrap(raw.status());
+  return ReadLittleEndian(*raw);
 }
 
 base::Status Loader::ReadHeader() {
@@ -277,15 +273,15 @@ base::StatusOr<SnapshotLoadResult> Loader::Run() {
         break;
       }
       case kOpExpireTime: {
-        base::StatusOr<uint64_t> s = ReadFixed(4);
-        if (!s.ok()) return s.status();
-        expire_ms_ = static_cast<int64_t>(static_cast<int32_t>(*s)) * 1000;
+        base::StatusOr<int64_t> s = in_.ReadSecondTime();
+        if (!s.ok()) return Wrap(s.status());
+        expire_ms_ = *s * 1000;
         break;
       }
       case kOpExpireTimeMs: {
-        base::StatusOr<uint64_t> ms = ReadFixed(8);
-        if (!ms.ok()) return ms.status();
-        expire_ms_ = static_cast<int64_t>(*ms);
+        base::StatusOr<int64_t> ms = in_.ReadMillisecondTime();
+        if (!ms.ok()) return Wrap(ms.status());
+        expire_ms_ = *ms;
         break;
       }
       case kOpIdle: {
@@ -356,7 +352,7 @@ void AppendPreamble(const std::vector<std::string>& function_codes, const Snapsh
 void AppendKey(const store::Entry& entry, bool compress, std::string* out) {
   if (entry.has_expire()) {
     out->push_back(static_cast<char>(kOpExpireTimeMs));
-    AppendLittleEndian(static_cast<uint64_t>(entry.expire_ms()), 8, out);
+    AppendMillisecondTime(entry.expire_ms(), out);
   }
   AppendKeyAndValue(entry, WriteOptions{.compress = compress}, out);
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "server/base/number_parse.h"
+#include "server/rdb/byte_order.h"
 #include "server/rdb/rdb_format.h"
 #include "server/rdb/redis_listpack.h"
 
@@ -30,23 +31,12 @@ base::Status Corrupt(std::string what) {
   return base::Status::Error(base::Status::Code::kCorruption, "stream: " + std::move(what));
 }
 
-// --- writing ---
-
-void AppendBigEndian64(uint64_t v, std::string* out) {
-  for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
 // A stream ID as Redis's rax keys and raw PEL IDs hold it: ms then seq, 8 bytes big endian each.
 std::string RawId(StreamId id) {
   std::string out;
-  AppendBigEndian64(id.ms, &out);
-  AppendBigEndian64(id.seq, &out);
+  AppendBigEndian(id.ms, 8, &out);
+  AppendBigEndian(id.seq, 8, &out);
   return out;
-}
-
-// rdbSaveMillisecondTime: 8 bytes little endian.
-void AppendMillis(uint64_t ms, std::string* out) {
-  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((ms >> (8 * i)) & 0xff));
 }
 
 struct OwnedEntry {
@@ -110,34 +100,10 @@ std::vector<std::vector<OwnedEntry>> ChunkEntries(const store::Stream& stream) {
   return nodes;
 }
 
-// --- reading ---
-
-base::StatusOr<uint64_t> ReadFixedBigEndian64(BufferReader& in) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) {
-    auto b = in.ReadByte();
-    if (!b.ok()) return b.status();
-    v = (v << 8) | *b;
-  }
-  return v;
-}
-
 base::StatusOr<StreamId> ReadRawId(BufferReader& in) {
-  auto ms = ReadFixedBigEndian64(in);
-  if (!ms.ok()) return ms.status();
-  auto seq = ReadFixedBigEndian64(in);
-  if (!seq.ok()) return seq.status();
-  return StreamId{*ms, *seq};
-}
-
-base::StatusOr<uint64_t> ReadMillis(BufferReader& in) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) {
-    auto b = in.ReadByte();
-    if (!b.ok()) return b.status();
-    v |= static_cast<uint64_t>(*b) << (8 * i);
-  }
-  return v;
+  auto raw = in.ReadRaw(16);
+  if (!raw.ok()) return raw.status();
+  return StreamId{ReadBigEndian(raw->substr(0, 8)), ReadBigEndian(raw->substr(8, 8))};
 }
 
 // An ID written as two lengths (ms, seq).
@@ -268,11 +234,12 @@ base::Status LoadGroup(bool v2, BufferReader& in, store::Stream& stream) {
   for (uint64_t i = 0; i < *pel_size; ++i) {
     auto id = ReadRawId(in);
     if (!id.ok()) return id.status();
-    auto time = ReadMillis(in);
+    auto time = in.ReadMillisecondTime();
     if (!time.ok()) return time.status();
     auto count = in.ReadLength();
     if (!count.ok()) return count.status();
-    if (!pel.emplace(*id, Nack{*time, *count}).second) return Corrupt("duplicated PEL entry");
+    if (!pel.emplace(*id, Nack{static_cast<uint64_t>(*time), *count}).second)
+      return Corrupt("duplicated PEL entry");
   }
 
   auto consumers = in.ReadLength();
@@ -280,9 +247,9 @@ base::Status LoadGroup(bool v2, BufferReader& in, store::Stream& stream) {
   for (uint64_t c = 0; c < *consumers; ++c) {
     auto consumer_name = in.ReadString();
     if (!consumer_name.ok()) return consumer_name.status();
-    auto seen = ReadMillis(in);
+    auto seen = in.ReadMillisecondTime();
     if (!seen.ok()) return seen.status();
-    auto [consumer, created] = group->CreateConsumer(*consumer_name, *seen);
+    auto [consumer, created] = group->CreateConsumer(*consumer_name, static_cast<uint64_t>(*seen));
     if (!created) return Corrupt("duplicate consumer");
     auto owned = in.ReadLength();
     if (!owned.ok()) return owned.status();
@@ -323,13 +290,13 @@ void AppendStream(const store::Stream& stream, bool compress, std::string* out) 
     AppendLength(group.pel().size(), out);
     for (const auto& [id, nack] : group.pel()) {
       out->append(RawId(id));
-      AppendMillis(nack.delivery_time_ms, out);
+      AppendMillisecondTime(static_cast<int64_t>(nack.delivery_time_ms), out);
       AppendLength(nack.delivery_count, out);
     }
     AppendLength(group.consumers().size(), out);
     for (const auto& [consumer_name, consumer] : group.consumers()) {
       AppendEncodedString(consumer_name, compress, out);
-      AppendMillis(consumer.seen_time_ms, out);
+      AppendMillisecondTime(static_cast<int64_t>(consumer.seen_time_ms), out);
       AppendLength(consumer.pending.size(), out);
       for (StreamId id : consumer.pending) out->append(RawId(id));
     }
