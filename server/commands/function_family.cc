@@ -295,23 +295,6 @@ void FunctionHelp(Context& ctx) {
 
 void RegisterFunctionCommands(CommandTable& table) {
   constexpr std::string_view kGroup = "scripting";
-  constexpr uint32_t kFcallFlags = kNoScript | kStale | kSkipMonitor | kNoMandatoryKeys;
-  auto fcall_row = [&](std::string_view name, uint32_t flags, Handler handler,
-                       std::string_view summary, std::string_view key_flags) {
-    return CommandSpec{.name = name,
-                       .arity = -3,
-                       .flags = flags,
-                       .first_key = 0,
-                       .last_key = 0,
-                       .step = 0,
-                       .acl = kAclScripting,
-                       .handler = handler,
-                       .group = kGroup,
-                       .summary = summary,
-                       .since = "7.0.0",
-                       .key_flags = key_flags,
-                       .key_finder = KeysAfterNumkeysAt<2>};
-  };
   auto sub = [&](std::string_view name, int arity, uint32_t flags, Handler handler,
                  std::string_view summary, std::string_view since = "7.0.0") {
     return CommandSpec{name, arity, flags, 0, 0, 0, kAclScripting, handler, kGroup, summary, since};
@@ -334,10 +317,10 @@ void RegisterFunctionCommands(CommandTable& table) {
           "Return information about the function currently running (name, description, duration)"),
   };
   table.Register({
-      fcall_row("fcall", kFcallFlags | kMayReplicate, Fcall, "Invoke a function",
-                "RW ACCESS UPDATE"),
-      fcall_row("fcall_ro", kFcallFlags | kReadonly, FcallRo, "Invoke a read-only function",
-                "RO ACCESS"),
+      ScriptCallCommand("fcall", kMayReplicate, Fcall, "Invoke a function", "7.0.0",
+                        "RW ACCESS UPDATE"),
+      ScriptCallCommand("fcall_ro", kReadonly, FcallRo, "Invoke a read-only function", "7.0.0",
+                        "RO ACCESS"),
       ContainerCommand("function", kGroup, "A container for function commands", "7.0.0",
                        std::move(subcommands)),
   });

@@ -133,24 +133,6 @@ void ScriptHelp(Context& ctx) {
 
 void RegisterScriptingCommands(CommandTable& table) {
   constexpr std::string_view kGroup = "scripting";
-  constexpr uint32_t kEvalFlags = kNoScript | kStale | kSkipMonitor | kNoMandatoryKeys;
-  auto eval_row = [&](std::string_view name, uint32_t flags, Handler handler,
-                      std::string_view summary, std::string_view since,
-                      std::string_view key_flags) {
-    return CommandSpec{.name = name,
-                       .arity = -3,
-                       .flags = flags,
-                       .first_key = 0,
-                       .last_key = 0,
-                       .step = 0,
-                       .acl = kAclScripting,
-                       .handler = handler,
-                       .group = kGroup,
-                       .summary = summary,
-                       .since = since,
-                       .key_flags = key_flags,
-                       .key_finder = KeysAfterNumkeysAt<2>};
-  };
   std::vector<CommandSpec> script_subcommands = {
       {"debug", 3, kNoScript, 0, 0, 0, kAclScripting, ScriptDebug, kGroup,
        "Set the debug mode for executed scripts.", "3.2.0"},
@@ -166,14 +148,14 @@ void RegisterScriptingCommands(CommandTable& table) {
        "Load the specified Lua script into the script cache.", "2.6.0"},
   };
   table.Register({
-      eval_row("eval", kEvalFlags | kMayReplicate, Eval, "Execute a Lua script server side",
-               "2.6.0", "RW ACCESS UPDATE"),
-      eval_row("evalsha", kEvalFlags | kMayReplicate, EvalSha, "Execute a Lua script server side",
-               "2.6.0", "RW ACCESS UPDATE"),
-      eval_row("eval_ro", kEvalFlags | kReadonly, EvalRo,
-               "Execute a read-only Lua script server side", "7.0.0", "RO ACCESS"),
-      eval_row("evalsha_ro", kEvalFlags | kReadonly, EvalShaRo,
-               "Execute a read-only Lua script server side", "7.0.0", "RO ACCESS"),
+      ScriptCallCommand("eval", kMayReplicate, Eval, "Execute a Lua script server side", "2.6.0",
+                        "RW ACCESS UPDATE"),
+      ScriptCallCommand("evalsha", kMayReplicate, EvalSha, "Execute a Lua script server side",
+                        "2.6.0", "RW ACCESS UPDATE"),
+      ScriptCallCommand("eval_ro", kReadonly, EvalRo, "Execute a read-only Lua script server side",
+                        "7.0.0", "RO ACCESS"),
+      ScriptCallCommand("evalsha_ro", kReadonly, EvalShaRo,
+                        "Execute a read-only Lua script server side", "7.0.0", "RO ACCESS"),
       ContainerCommand("script", kGroup, "A container for Lua scripts management commands", "2.6.0",
                        std::move(script_subcommands)),
   });

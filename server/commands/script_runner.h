@@ -8,6 +8,7 @@
 #include <span>
 #include <string_view>
 
+#include "server/commands/command_spec.h"
 #include "server/commands/context.h"
 #include "server/commands/server_state.h"
 #include "server/scripting/function_engine.h"
@@ -32,5 +33,25 @@ void RunScript(Context& ctx, const scripting::CachedScript& script,
 void RunFunction(Context& ctx, const scripting::LuaFunction& fn,
                  std::span<const std::string_view> keys, std::span<const std::string_view> args,
                  const ScriptCallRules& rules);
+
+// The command row of EVAL, EVALSHA, EVAL_RO, EVALSHA_RO, FCALL and FCALL_RO: "name body-or-name
+// numkeys key... arg...", scripting flags plus `flags` (kMayReplicate or kReadonly).
+inline CommandSpec ScriptCallCommand(std::string_view name, uint32_t flags, Handler handler,
+                                     std::string_view summary, std::string_view since,
+                                     std::string_view key_flags) {
+  return CommandSpec{.name = name,
+                     .arity = -3,
+                     .flags = kNoScript | kStale | kSkipMonitor | kNoMandatoryKeys | flags,
+                     .first_key = 0,
+                     .last_key = 0,
+                     .step = 0,
+                     .acl = kAclScripting,
+                     .handler = handler,
+                     .group = "scripting",
+                     .summary = summary,
+                     .since = since,
+                     .key_flags = key_flags,
+                     .key_finder = KeysAfterNumkeysAt<2>};
+}
 
 }  // namespace tandem::commands
