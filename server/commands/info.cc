@@ -235,8 +235,7 @@ void PersistenceSection(ServerState& server, SectionWriter& w) {
   w.Field("current_save_keys_total", p.save_keys_total);
   w.Field("rdb_changes_since_last_save", server.stats.dirty - p.dirty_at_last_save);
   w.Field("rdb_bgsave_in_progress", p.bgsave_in_progress ? 1 : 0);
-  w.Field("rdb_last_save_time",
-          p.last_save_unix != 0 ? p.last_save_unix : server.start_time_ms / 1000);
+  w.Field("rdb_last_save_time", server.last_save_unix());
   w.Field("rdb_last_bgsave_status", p.last_bgsave_ok ? "ok" : "err");
   w.Field("rdb_last_bgsave_time_sec", p.last_bgsave_time_sec);
   w.Field("rdb_current_bgsave_time_sec",

@@ -64,8 +64,6 @@ class SnapshotControl {
   // FLUSHALL emptied the keyspace: abandons a BGSAVE in progress and saves when save points
   // exist.
   virtual void OnFlushAll() = 0;
-  // LASTSAVE: the Unix time of the last successful save (the start time before any).
-  virtual int64_t LastSaveUnix() const = 0;
 };
 
 // A forkless BGSAVE walking the keyspace, as commands see it: ServerState::snapshot_hook points at

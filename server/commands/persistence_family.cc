@@ -32,11 +32,7 @@ void BgSave(Context& ctx) {
   ctx.reply().SimpleString(*reply);
 }
 
-void LastSave(Context& ctx) {
-  int64_t when = ctx.server.snapshots != nullptr ? ctx.server.snapshots->LastSaveUnix()
-                                                 : ctx.server.start_time_ms / 1000;
-  ctx.reply().Integer(when);
-}
+void LastSave(Context& ctx) { ctx.reply().Integer(ctx.server.last_save_unix()); }
 
 }  // namespace
 

@@ -184,6 +184,11 @@ class ServerState {
   int64_t pause_end_ms = 0;
   std::vector<uint64_t> paused_clients;  // ids waiting for the pause to end
 
+  // LASTSAVE, INFO rdb_last_save_time: the Unix time of the last successful save, the start time
+  // before any.
+  int64_t last_save_unix() const {
+    return persistence.last_save_unix != 0 ? persistence.last_save_unix : start_time_ms / 1000;
+  }
   // Ends an expired pause and resumes the clients it held. Called by the cron and by UNPAUSE.
   void EndPauseIfDue(int64_t now_ms, bool force);
   void RemoveClient(Client* client);

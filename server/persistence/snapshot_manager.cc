@@ -71,11 +71,6 @@ bool SnapshotManager::RetryAllowed(int64_t now_s) const {
   return state_.persistence.last_bgsave_ok || now_s - last_bgsave_try_s_ > kBgsaveRetryDelayS;
 }
 
-int64_t SnapshotManager::LastSaveUnix() const {
-  const commands::PersistenceStatus& p = state_.persistence;
-  return p.last_save_unix != 0 ? p.last_save_unix : state_.start_time_ms / 1000;
-}
-
 std::vector<std::string> SnapshotManager::FunctionCodes() const {
   std::vector<std::string> codes;
   if (state_.functions != nullptr) {
@@ -278,8 +273,8 @@ void SnapshotManager::Cron() {
   if (child_.running() != ChildKind::kNone) return;  // a BGSAVE completes from its own checks
   uint64_t changes = state_.stats.dirty - state_.persistence.dirty_at_last_save;
   for (const config::SavePoint& point : state_.config.SavePoints()) {
-    if (changes >= static_cast<uint64_t>(point.changes) && now_s - LastSaveUnix() > point.seconds &&
-        RetryAllowed(now_s)) {
+    if (changes >= static_cast<uint64_t>(point.changes) &&
+        now_s - state_.last_save_unix() > point.seconds && RetryAllowed(now_s)) {
       spdlog::info("{} changes in {} seconds. Saving...", point.changes, point.seconds);
       StartBackgroundSave();
       return;

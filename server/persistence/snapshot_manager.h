@@ -36,7 +36,6 @@ class SnapshotManager final : public commands::SnapshotControl, public commands:
   base::Status DebugReload() override;
   base::Status PrepareShutdown(bool save, bool nosave, bool force) override;
   void OnFlushAll() override;
-  int64_t LastSaveUnix() const override;
 
   // SnapshotHook, installed in state.snapshot_hook while a BGSAVE walks the keyspace.
   void Preserve(int db, std::string_view key) override;
