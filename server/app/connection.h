@@ -36,6 +36,7 @@ class Connection final : public net::SessionHandler, public commands::ClientConn
   size_t QueryBufferFree() const override { return session_.query_buffer_free(); }
   size_t OutputBufferSize() const override { return session_.output_size(); }
   void SetAuthenticated(bool authenticated) override { session_.SetAuthenticated(authenticated); }
+  void SetOnDrained(std::function<void()> fn) override { session_.SetOnDrained(std::move(fn)); }
 
  private:
   net::Session& session_;

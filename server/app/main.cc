@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
                  static_cast<int>(getpid()));
     st = server.LoadPersistedData();
     if (st.ok()) st = server.LoadAndOpenAof();
+    if (st.ok()) server.StartReplication();
     if (!st.ok()) {
       spdlog::critical("{}", st.message());
       return 1;

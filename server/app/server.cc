@@ -207,7 +207,8 @@ void Server::Cron() {
   int hz = std::clamp(static_cast<int>(config_.GetInt("hz")), 1, 500);
   // Active expiry may use up to 25% of each cron period, as Redis's slow cycle.
   int64_t budget_us = 1'000'000 / hz / 4;
-  if (state_.active_expire_enabled) {
+  // A replica's keys expire when its master's DELs arrive.
+  if (state_.active_expire_enabled && !state_.repl.replica) {
     state_.keyspace.ActiveExpireCycle(now_ms, budget_us, [this] { return clock_.NowUs(); });
   }
   if (config_.GetBool("activerehashing")) {
@@ -218,6 +219,7 @@ void Server::Cron() {
   state_.EndPauseIfDue(now_ms, false);
   CloseIdleClients(now_ms);
   aof_.Cron();
+  replication_.Cron(now_ms);
   if (now_ms - last_sample_ms_ >= 1000) {
     uint64_t ops = state_.stats.total_commands_processed;
     state_.stats.instantaneous_ops_per_sec =
@@ -232,7 +234,10 @@ void Server::CloseIdleClients(int64_t now_ms) {
   if (timeout_s <= 0) return;
   for (auto& [id, client] : state_.clients) {
     // As Redis: monitors and clients in a blocking command (their own timeout applies) stay.
-    if (client->flags & commands::kClientMonitor || state_.blocking.IsBlocked(*client)) continue;
+    // Replication links have repl-timeout instead.
+    constexpr uint32_t kExempt =
+        commands::kClientMonitor | commands::kClientReplica | commands::kClientMaster;
+    if ((client->flags & kExempt) || state_.blocking.IsBlocked(*client)) continue;
     if (now_ms - client->last_interaction_ms() > timeout_s * 1000) {
       client->connection().CloseAfterReply();
     }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "replication/replication.h"
 #include "server/base/clock.h"
 #include "server/base/status.h"
 #include "server/commands/dispatcher.h"
@@ -39,6 +40,9 @@ class Server final : public commands::ServerControl {
   // Posts `fn` to the event loop, through a one-shot timer when delay_us > 0.
   void Defer(std::function<void()> fn, int64_t delay_us) override;
   commands::ServerState& state() { return state_; }
+  // After the data set is loaded: starts replication (the loaded RDB's replication fields,
+  // `replicaof`).
+  void StartReplication() { replication_.Start(); }
   // appendonly yes: loads the AOF and opens it for appending (aof_manager.h). Call before Start.
   // Fails when the AOF cannot be loaded or created: the server must not start.
   base::Status LoadAndOpenAof();
@@ -71,6 +75,8 @@ class Server final : public commands::ServerControl {
   boost::asio::io_context io_{1};  // one thread runs it: lets Asio skip internal locking
   std::vector<std::unique_ptr<net::Listener>> listeners_;
   net::SessionSettings session_settings_;  // shared by every session
+  // After the event loop: its master link's coroutines run on it.
+  replication::Replication replication_{state_, dispatcher_, io_};
   boost::asio::steady_timer cron_timer_;
   boost::asio::steady_timer block_timer_;
   boost::asio::signal_set signals_;

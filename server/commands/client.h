@@ -6,6 +6,7 @@
 // Owner: the app's connection object; registered in ServerState::clients while connected.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,10 @@ class ClientConnection {
   virtual size_t OutputBufferSize() const = 0;
   // Updates the request parser's limits after authentication or a config change.
   virtual void SetAuthenticated(bool authenticated) = 0;
+  // Calls `fn` each time everything appended to the output buffer has been written to the socket
+  // (empty: no more calls). A replica's full sync feeds its payload so, a piece at a time.
+  // Transports without a socket never call it.
+  virtual void SetOnDrained(std::function<void()> fn) { (void)fn; }
 };
 
 // MULTI state: the commands queued until EXEC. Flow: MULTI -> queued... -> EXEC | DISCARD.
@@ -58,6 +63,9 @@ enum ClientFlag : uint32_t {
   kClientReplyOff = 1u << 3,   // CLIENT REPLY OFF
   kClientReplySkip = 1u << 4,  // CLIENT REPLY SKIP: skip the next command's reply
   kClientReplySkipNext = 1u << 5,
+  kClientReplica = 1u << 6,  // 'S': a replica of this server (after its PSYNC/SYNC)
+  kClientMaster = 1u << 7,   // 'M': this replica's link to its master; its writes obey no
+                             // READONLY and its keys never expire here
 };
 
 class Client {

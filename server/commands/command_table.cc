@@ -48,6 +48,7 @@ CommandTable::CommandTable() {
   RegisterStreamInfoCommands(*this);
   RegisterDumpCommands(*this);
   RegisterAofCommands(*this);
+  RegisterReplicationCommands(*this);
 }
 
 void CommandTable::AssignIds(CommandSpec& spec, std::string_view parent) {

@@ -76,5 +76,6 @@ void RegisterStreamGroupCommands(CommandTable& table);
 void RegisterStreamInfoCommands(CommandTable& table);
 void RegisterDumpCommands(CommandTable& table);
 void RegisterAofCommands(CommandTable& table);
+void RegisterReplicationCommands(CommandTable& table);
 
 }  // namespace tandem::commands

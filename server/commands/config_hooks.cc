@@ -52,6 +52,12 @@ void InstallConfigHooks(ServerState& server) {
     settings.proto_max_bulk_len =
         std::min(config.GetInt("proto-max-bulk-len"), store::kMaxKeyLength);
   });
+  Hook(server, "replica-read-only", [&](const std::string&) {
+    settings.replica_read_only = config.GetBool("replica-read-only");
+  });
+  Hook(server, "replica-serve-stale-data", [&](const std::string&) {
+    settings.replica_serve_stale_data = config.GetBool("replica-serve-stale-data");
+  });
   Hook(server, "client-output-buffer-limit", [&](const std::string&) {
     server.pubsub.set_output_limit(config.ClientOutputBufferLimits().pubsub);
   });

@@ -59,6 +59,16 @@ void PreserveForSnapshot(ServerState& server, int db, const CommandSpec& spec,
   }
 }
 
+// Replicas leave expiry to their master: reads do not see expired keys but do not delete them,
+// the master's stream sees every key it has not deleted yet. Writes of a writable replica's
+// clients delete expired keys as on a master.
+store::ExpiryMode ExpiryModeFor(const ServerState& server, const Client& client,
+                                const CommandSpec& spec) {
+  if (!server.repl.replica) return store::ExpiryMode::kDelete;
+  if (client.flags & kClientMaster) return store::ExpiryMode::kKeep;
+  return (spec.flags & kWrite) ? store::ExpiryMode::kDelete : store::ExpiryMode::kHide;
+}
+
 }  // namespace
 
 void Context::Error(std::string_view text) {
@@ -126,30 +136,53 @@ bool Dispatcher::MustWaitForPause(Client& client, const CommandSpec& spec) const
     case PauseMode::kAll:
       return true;
     case PauseMode::kWrite:
-      if (spec.flags & (kWrite | kMayReplicate)) return true;
       // EXEC waits when it would run a write.
-      if (spec.name == "exec" && client.multi) {
-        for (const auto& queued : client.multi->commands) {
-          const CommandSpec* q = server_.commands.Find(queued[0]);
-          if (q != nullptr && (q->flags & (kWrite | kMayReplicate))) return true;
-        }
-      }
-      return false;
+      return RunsWithFlag(client, spec, kWrite | kMayReplicate);
   }
   return false;
+}
+
+bool Dispatcher::QueuedMatch(const Client& client, uint32_t flag, bool with) const {
+  if (!client.multi) return false;
+  for (const auto& queued : client.multi->commands) {
+    const CommandSpec* q = server_.commands.ResolveCall(
+        std::vector<std::string_view>(queued.begin(), queued.end()));
+    if (q != nullptr && ((q->flags & flag) != 0) == with) return true;
+  }
+  return false;
+}
+
+bool Dispatcher::RunsWithFlag(const Client& client, const CommandSpec& spec, uint32_t flag) const {
+  return (spec.flags & flag) || (spec.full_name == "exec" && QueuedMatch(client, flag, true));
+}
+
+bool Dispatcher::RunsWithoutFlag(const Client& client, const CommandSpec& spec,
+                                 uint32_t flag) const {
+  return spec.full_name == "exec" && QueuedMatch(client, flag, false);
 }
 
 bool Dispatcher::RefusedByDiskError(const Client& client, const CommandSpec& spec) const {
   if (server_.snapshots == nullptr || !server_.snapshots->WritesRefused()) return false;
   // As Redis: write commands, EXEC of a transaction that writes, and PING.
-  if ((spec.flags & kWrite) || spec.full_name == "ping") return true;
-  if (spec.full_name == "exec" && client.multi) {
-    for (const auto& queued : client.multi->commands) {
-      const CommandSpec* q = server_.commands.Find(queued[0]);
-      if (q != nullptr && (q->flags & kWrite)) return true;
-    }
+  return spec.full_name == "ping" || RunsWithFlag(client, spec, kWrite);
+}
+
+std::string_view Dispatcher::ReplicationRefusal(const Client& client,
+                                                const CommandSpec& spec) const {
+  const ReplicationStatus& repl = server_.repl;
+  if (client.flags & kClientMaster) return {};  // the master's stream is obeyed
+  if (repl.too_few_replicas && RunsWithFlag(client, spec, kWrite)) return errors::kNoReplicas;
+  if (!repl.replica) return {};
+  if (server_.settings.replica_read_only && RunsWithFlag(client, spec, kWrite)) {
+    return errors::kReadOnlyReplica;
   }
-  return false;
+  // EXEC is refused when one of its commands is not allowed on stale data.
+  bool stale_ok = (spec.flags & kStale) &&
+                  !(spec.full_name == "exec" && RunsWithoutFlag(client, spec, kStale));
+  if (!repl.link_up && !server_.settings.replica_serve_stale_data && !stale_ok) {
+    return errors::kMasterDown;
+  }
+  return {};
 }
 
 void Dispatcher::Queue(Client& client, const CommandSpec& spec,
@@ -194,14 +227,21 @@ DispatchResult Dispatcher::Execute(Client& client, std::span<const std::string_v
     Reject(client, spec, server_.script.is_function ? errors::kBusyFunction : errors::kBusyScript);
     return DispatchResult::kDone;
   }
-  if (MustWaitForPause(client, *spec)) {
+  // The master's stream is neither paused nor a reason to evict (replica-ignore-maxmemory).
+  bool from_master = (client.flags & kClientMaster) != 0;
+  if (!from_master && MustWaitForPause(client, *spec)) {
     server_.paused_clients.push_back(client.id());
     return DispatchResult::kBlocked;
   }
-  bool over_maxmemory = OverMaxmemory(now_ms);
+  bool over_maxmemory = !from_master && !server_.repl.replica && OverMaxmemory(now_ms);
   if (RefusedByDiskError(client, *spec)) {
     if (client.multi) client.multi->aborted = true;
     Reject(client, spec, errors::kMisconfRdb);
+    return DispatchResult::kDone;
+  }
+  if (std::string_view refusal = ReplicationRefusal(client, *spec); !refusal.empty()) {
+    if (client.multi) client.multi->aborted = true;
+    Reject(client, spec, refusal);
     return DispatchResult::kDone;
   }
   if (client.multi && !RunsInsideMulti(*spec)) {
@@ -228,6 +268,7 @@ DispatchResult Dispatcher::Call(Client& client, const CommandSpec& spec,
   uint64_t handled_before = server_.propagation.handled();
   int64_t start = SteadyMicros();
   if (server_.snapshot_hook != nullptr) PreserveForSnapshot(server_, db, spec, argv);
+  server_.keyspace.set_expiry_mode(ExpiryModeFor(server_, client, spec));
   spec.handler(ctx);
   // A blocked command is counted when it is finally served.
   if (ctx.blocked) return DispatchResult::kBlocked;

@@ -45,6 +45,16 @@ class Dispatcher final : public CommandRunner {
   bool MustWaitForPause(Client& client, const CommandSpec& spec) const;
   // stop-writes-on-bgsave-error refuses this command (MISCONF) after a failed background save.
   bool RefusedByDiskError(const Client& client, const CommandSpec& spec) const;
+  // The replication checks, in Redis's order: NOREPLICAS (min-replicas-to-write not met), READONLY
+  // (a write on a read-only replica), MASTERDOWN (a replica whose link is down with
+  // replica-serve-stale-data no). Returns the error, or empty when the command may run.
+  std::string_view ReplicationRefusal(const Client& client, const CommandSpec& spec) const;
+  // Whether `spec`, or EXEC of the client's transaction, would run a command with `flag`.
+  bool RunsWithFlag(const Client& client, const CommandSpec& spec, uint32_t flag) const;
+  // Whether EXEC of the client's transaction would run a command without `flag`.
+  bool RunsWithoutFlag(const Client& client, const CommandSpec& spec, uint32_t flag) const;
+  // Whether a queued command of the client's transaction has (`with`) or lacks `flag`.
+  bool QueuedMatch(const Client& client, uint32_t flag, bool with) const;
   // Inside MULTI: queues the command (replying QUEUED) or refuses it and marks the transaction.
   void Queue(Client& client, const CommandSpec& spec, std::span<const std::string_view> argv,
              bool over_maxmemory);

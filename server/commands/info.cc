@@ -23,6 +23,7 @@ namespace {
 class SectionWriter {
  public:
   explicit SectionWriter(std::string* out) : out_(out) {}
+  std::string& out() { return *out_; }
 
   void Field(std::string_view name, std::string_view value) {
     out_->append(name);
@@ -317,10 +318,10 @@ void StatsSection(ServerState& server, SectionWriter& w) {
 }
 
 void ReplicationSection(ServerState& server, SectionWriter& w) {
+  if (server.replication != nullptr) return server.replication->AppendInfo(w.out());
   w.Field("role", "master");
   w.Field("connected_slaves", 0);
   w.Field("master_failover_state", "no-failover");
-  // Until replication keeps its own replication id, the run id (also 40 random hex) stands in.
   w.Field("master_replid", server.run_id);
   w.Field("master_replid2", std::string(40, '0'));
   w.Field("master_repl_offset", 0);

@@ -4,10 +4,14 @@
 // server/persistence, installed by the app; null in unit tests that do not need it.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "server/base/status.h"
+#include "server/rdb/snapshot.h"
 
 namespace tandem::commands {
 
@@ -27,6 +31,11 @@ struct PersistenceStatus {
   uint64_t rdb_last_cow_size = 0;  // bytes the last BGSAVE child copied on write
   uint64_t last_load_keys_expired = 0;
   uint64_t last_load_keys_loaded = 0;
+  // The replication fields of the RDB file loaded at start (repl-id empty: none), which let a
+  // restarted replica ask for a partial sync and a restarted master keep serving one.
+  std::string loaded_repl_id;
+  int64_t loaded_repl_offset = 0;
+  int loaded_repl_stream_db = 0;
   // AOF.
   bool aof_enabled = false;
   bool aof_rewrite_in_progress = false;
@@ -42,6 +51,16 @@ struct PersistenceStatus {
   uint64_t aof_base_size = 0;     // the size at the last rewrite (auto-aof-rewrite-percentage)
   uint64_t aof_pending_bio_fsync = 0;
   uint64_t aof_delayed_fsync = 0;
+};
+
+// A replication full sync without a file (repl-diskless-sync): an RDB of the keyspace as it is when
+// the job starts, produced in slices on the event loop (as a BGSAVE) and handed to `sink`.
+struct StreamSnapshotJob {
+  rdb::SnapshotSink sink;  // the RDB's bytes, in order; an error ends the job with that error
+  // False while the receivers cannot take more (their output buffers are full): the walk waits.
+  std::function<bool()> ready;
+  // Called once, after the last chunk went to the sink, or with the error that stopped it.
+  std::function<void(const base::Status&)> done;
 };
 
 // RDB snapshots: implemented by persistence::SnapshotManager.
@@ -64,6 +83,25 @@ class SnapshotControl {
   // FLUSHALL emptied the keyspace: abandons a BGSAVE in progress and saves when save points
   // exist.
   virtual void OnFlushAll() = 0;
+
+  // Replication, primary side. Starts a diskless full sync's snapshot now; the file's aux fields
+  // are a BGSAVE's plus ReplicationControl::FillSnapshotAux, taken as the walk starts. Returns
+  // false, starting nothing, while a BGSAVE, an AOF rewrite or another stream snapshot runs: the
+  // caller retries later (its cron).
+  virtual bool StartStreamSnapshot(StreamSnapshotJob job) = 0;
+  // Abandons the running stream snapshot (its receivers are gone); its `done` is not called.
+  virtual void AbortStreamSnapshot() = 0;
+  // A disk full sync (repl-diskless-sync no, or a replica without capa eof): starts a BGSAVE of
+  // `dbfilename` and calls `done` with its result when it ends. False, starting nothing, while a
+  // BGSAVE or rewrite runs (retry later).
+  virtual bool BackgroundSaveForReplication(std::function<void(const base::Status&)> done) = 0;
+  // The path of the RDB file BGSAVE writes (`dir`/`dbfilename`).
+  virtual std::string RdbPath() const = 0;
+  // Replication, replica side: abandons any BGSAVE, empties the keyspace and the function
+  // libraries and loads the RDB file at `path` (a full sync's payload). Returns the file's aux
+  // fields. On failure the keyspace is left empty.
+  virtual base::StatusOr<std::vector<std::pair<std::string, std::string>>> LoadForReplication(
+      const std::string& path) = 0;
 };
 
 // A forkless BGSAVE walking the keyspace, as commands see it: ServerState::snapshot_hook points at

@@ -28,9 +28,11 @@ class Propagator {
 
 class Propagation {
  public:
-  // Null: nothing is recorded (no replica, no AOF).
-  void set_propagator(Propagator* p) { propagator_ = p; }
-  bool enabled() const { return propagator_ != nullptr; }
+  // Adds or removes a receiver (the AOF, the replication stream); each gets every unit. With none,
+  // nothing is recorded.
+  void AddPropagator(Propagator* p);
+  void RemovePropagator(Propagator* p);
+  bool enabled() const { return !propagators_.empty(); }
 
   // Starts and ends an execution unit; units do not nest (a nested Begin is ignored).
   void BeginUnit() { ++depth_; }
@@ -51,7 +53,7 @@ class Propagation {
   };
   void Send(int db, const std::vector<std::string>& argv);
 
-  Propagator* propagator_ = nullptr;
+  std::vector<Propagator*> propagators_;
   int depth_ = 0;
   std::vector<Command> pending_;
   uint64_t prevented_ = 0;

@@ -57,6 +57,7 @@ void ServerState::RemoveClient(Client* client) {
   blocking.Remove(*client);
   watches.UnwatchAll(*client);
   pubsub.RemoveClient(*client);
+  if (replication != nullptr) replication->ClientClosed(*client);
 }
 
 void ServerState::CountError(std::string_view text) {

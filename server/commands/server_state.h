@@ -20,6 +20,7 @@
 #include "server/commands/command_table.h"
 #include "server/commands/persistence_control.h"
 #include "server/commands/propagation.h"
+#include "server/commands/replication_control.h"
 #include "server/commands/pubsub.h"
 #include "server/commands/watch.h"
 #include "server/config/config.h"
@@ -131,6 +132,8 @@ struct HotSettings {
   int64_t slowlog_log_slower_than = 10000;
   size_t slowlog_max_len = 128;
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
+  bool replica_read_only = true;         // replica-read-only
+  bool replica_serve_stale_data = true;  // replica-serve-stale-data
 };
 
 class ServerState {
@@ -150,6 +153,8 @@ class ServerState {
   SnapshotHook* snapshot_hook = nullptr;  // set while a forkless BGSAVE walks the keyspace
   AofControl* aof = nullptr;              // the append-only file
   PersistenceStatus persistence;
+  ReplicationControl* replication = nullptr;  // null: a master without replicas (unit tests)
+  ReplicationStatus repl;
 
   std::string run_id;  // 40 hex chars, new at each start
   int64_t start_time_ms = 0;

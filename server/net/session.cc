@@ -179,6 +179,11 @@ void Session::OnWrite(const boost::system::error_code& ec, size_t n) {
   if (writing_.capacity() > 64 * 1024) std::string().swap(writing_);
   if (ec) return Close();
   Flush();
+  // Copied first: the callback may replace itself.
+  if (!writing_active_ && out_.empty() && on_drained_) {
+    std::function<void()> fn = on_drained_;
+    fn();
+  }
 }
 
 void Session::CloseAfterFlush() {

@@ -68,6 +68,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Closes from the event loop without waiting for unsent output (a peer that does not read).
   void CloseSoon();
   void SetAuthenticated(bool authenticated);
+  // Called after each write that left no output pending (empty: none).
+  void SetOnDrained(std::function<void()> fn) { on_drained_ = std::move(fn); }
 
   const std::string& peer_address() const { return peer_; }
   const std::string& local_address() const { return local_; }
@@ -106,6 +108,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool processing_ = false;
   std::string peer_;
   std::string local_;
+  std::function<void()> on_drained_;
 };
 
 // "ip:port", with IPv6 addresses as Redis prints them ("::1:6379").

@@ -132,7 +132,7 @@ Status AofManager::Open(AofManifest manifest, uint64_t loaded_size, uint64_t bas
   spdlog::info("{} AOF incr file {} on server start", had_incr ? "Opening" : "Creating", incr);
   DeleteHistory();
   state_.persistence.aof_enabled = true;
-  state_.propagation.set_propagator(&writer_);
+  state_.propagation.AddPropagator(&writer_);
   UpdateSizes();
   return Status::Ok();
 }
@@ -445,7 +445,7 @@ void AofManager::StopAppending() {
     if (fd_ >= 0) close(fd_);
     fd_ = sync_fd_ = -1;
   }
-  state_.propagation.set_propagator(nullptr);
+  state_.propagation.RemovePropagator(&writer_);
   state_.persistence.aof_enabled = false;
   writer_.buffer().clear();
   if (wait_rewrite_) unlink(PathOf(TempIncrName()).c_str());
@@ -476,7 +476,7 @@ bool AofManager::SetAppendOnly(bool on) {
   other_size_ = incr_size_ = 0;
   wait_rewrite_ = true;
   state_.persistence.aof_enabled = true;
-  state_.propagation.set_propagator(&writer_);
+  state_.propagation.AddPropagator(&writer_);
   if (child_.running() != ChildKind::kNone) {
     spdlog::warn(
         "AOF was enabled but there is already another background operation. An AOF "

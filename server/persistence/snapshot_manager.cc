@@ -366,4 +366,16 @@ base::Status SnapshotManager::DebugReload() {
   return base::Status::Ok();
 }
 
+// Placeholders until the replication hooks land.
+bool SnapshotManager::StartStreamSnapshot(commands::StreamSnapshotJob) { return false; }
+void SnapshotManager::AbortStreamSnapshot() {}
+bool SnapshotManager::BackgroundSaveForReplication(std::function<void(const base::Status&)>) {
+  return false;
+}
+std::string SnapshotManager::RdbPath() const { return state_.config.GetString("dbfilename"); }
+base::StatusOr<std::vector<std::pair<std::string, std::string>>>
+SnapshotManager::LoadForReplication(const std::string&) {
+  return base::Status::IoError("not implemented");
+}
+
 }  // namespace tandem::persistence

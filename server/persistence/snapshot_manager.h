@@ -36,6 +36,12 @@ class SnapshotManager final : public commands::SnapshotControl, public commands:
   base::Status DebugReload() override;
   base::Status PrepareShutdown(bool save, bool nosave, bool force) override;
   void OnFlushAll() override;
+  bool StartStreamSnapshot(commands::StreamSnapshotJob job) override;
+  void AbortStreamSnapshot() override;
+  bool BackgroundSaveForReplication(std::function<void(const base::Status&)> done) override;
+  std::string RdbPath() const override;
+  base::StatusOr<std::vector<std::pair<std::string, std::string>>> LoadForReplication(
+      const std::string& path) override;
 
   // SnapshotHook, installed in state.snapshot_hook while a BGSAVE walks the keyspace.
   void Preserve(int db, std::string_view key) override;

@@ -338,7 +338,7 @@ void AppendPreamble(const std::vector<std::string>& function_codes, const Snapsh
   AppendAux("ctime", std::to_string(aux.ctime_s), compress, out);
   AppendAux("used-mem", std::to_string(aux.used_mem), compress, out);
   if (!aux.repl_id.empty()) {
-    AppendAux("repl-stream-db", "0", compress, out);
+    AppendAux("repl-stream-db", std::to_string(aux.repl_stream_db), compress, out);
     AppendAux("repl-id", aux.repl_id, compress, out);
     AppendAux("repl-offset", std::to_string(aux.repl_offset), compress, out);
   }

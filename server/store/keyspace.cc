@@ -33,8 +33,8 @@ void Keyspace::ExpireEntry(int db, Entry* entry) {
 
 Entry* Keyspace::Find(int db, std::string_view key, int64_t now_ms) {
   Entry* e = dbs_[db].Find(key);
-  if (e != nullptr && IsExpired(e, now_ms)) {
-    ExpireEntry(db, e);
+  if (e != nullptr && expiry_mode_ != ExpiryMode::kKeep && IsExpired(e, now_ms)) {
+    if (expiry_mode_ == ExpiryMode::kDelete) ExpireEntry(db, e);
     return nullptr;
   }
   return e;
@@ -61,8 +61,8 @@ Entry* Keyspace::RandomKey(int db, int64_t now_ms) {
   // Bounded: when every key is volatile and expired, give up after a while as Redis does.
   for (int tries = 0; tries < 100 && d.size() > 0; ++tries) {
     Entry* e = d.RandomEntry(rng_);
-    if (!IsExpired(e, now_ms)) return e;
-    ExpireEntry(db, e);
+    if (expiry_mode_ == ExpiryMode::kKeep || !IsExpired(e, now_ms)) return e;
+    if (expiry_mode_ == ExpiryMode::kDelete) ExpireEntry(db, e);
   }
   return d.size() > 0 ? d.RandomEntry(rng_) : nullptr;
 }

@@ -26,6 +26,13 @@ struct KeyspaceStats {
   double expired_stale_perc = 0;  // share of sampled volatile keys found expired, last cycle
 };
 
+// What a lookup does with a key whose TTL has passed.
+enum class ExpiryMode {
+  kDelete,  // a master (or a write on a writable replica): deletes it (lazy expiry), returns null
+  kHide,    // a replica serving reads: returns null but keeps it until the master's DEL arrives
+  kKeep,    // a replica applying its master's stream: the key is live until the master deletes it
+};
+
 class Keyspace {
  public:
   Keyspace(int database_count, uint64_t seed);
@@ -35,7 +42,7 @@ class Keyspace {
   const Database& db(int index) const { return dbs_[index]; }
 
   // Returns the live entry under `key`: an expired one is deleted first (lazy expiry) and null is
-  // returned. Does not count hits or touch the access data.
+  // returned, or as expiry_mode() says. Does not count hits or touch the access data.
   Entry* Find(int db, std::string_view key, int64_t now_ms);
   // Find plus keyspace_hits/misses and an access touch: what read commands use.
   Entry* Lookup(int db, std::string_view key, int64_t now_ms);
@@ -54,7 +61,11 @@ class Keyspace {
   static bool IsExpired(const Entry* entry, int64_t now_ms) {
     return entry->has_expire() && entry->expire_ms() <= now_ms;
   }
-  // A random live key (expired ones met on the way are deleted); null when the db is empty.
+  // Set by the dispatcher for each call (kDelete unless this node is a replica).
+  void set_expiry_mode(ExpiryMode mode) { expiry_mode_ = mode; }
+  ExpiryMode expiry_mode() const { return expiry_mode_; }
+  // A random live key (expired ones met on the way are deleted, as expiry_mode() allows); null
+  // when the db is empty.
   Entry* RandomKey(int db, int64_t now_ms);
 
   void SwapDatabases(int a, int b) { dbs_[a].Swap(dbs_[b]); }
@@ -104,6 +115,7 @@ class Keyspace {
   std::mt19937_64 rng_;
   RemovedFn on_removed_;
   bool cow_friendly_ = false;
+  ExpiryMode expiry_mode_ = ExpiryMode::kDelete;
   bool epoch_ = false;
   SnapshotCursor* snapshot_ = nullptr;
 };

@@ -79,7 +79,7 @@ TEST_F(FunctionFamilyTest, ANoWritesFunctionCannotWrite) {
 
 TEST_F(FunctionFamilyTest, ManagementCommandsAreDirtyWrites) {
   RecordingPropagator propagator;
-  state_.propagation.set_propagator(&propagator);
+  state_.propagation.AddPropagator(&propagator);
   uint64_t dirty = state_.stats.dirty;
   Run({"FUNCTION", "LOAD", kLib});
   Run({"FUNCTION", "DELETE", "mylib"});
@@ -94,7 +94,7 @@ TEST_F(FunctionFamilyTest, ManagementCommandsAreDirtyWrites) {
   // A failed load changes nothing and is not sent.
   EXPECT_TRUE(IsError(Run({"FUNCTION", "LOAD", kLib}), "ERR Library 'mylib' already exists"));
   EXPECT_EQ(propagator.lines.size(), 5u);
-  state_.propagation.set_propagator(nullptr);
+  state_.propagation.RemovePropagator(&propagator);
 }
 
 TEST_F(FunctionFamilyTest, RestoresAPayloadWrittenByRedis) {

@@ -12,7 +12,7 @@ using testing::RecordingPropagator;
 
 class PropagationTest : public testing::CommandTest {
  protected:
-  PropagationTest() { state_.propagation.set_propagator(&propagator_); }
+  PropagationTest() { state_.propagation.AddPropagator(&propagator_); }
   std::vector<std::string> Sent() {
     std::vector<std::string> sent;
     sent.swap(propagator_.lines);

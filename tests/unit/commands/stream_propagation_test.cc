@@ -27,7 +27,7 @@ class StreamPropagationTest : public testing::CommandTest {
  protected:
   StreamPropagationTest() {
     clock_.SetMs(10'000);
-    state_.propagation.set_propagator(&propagator_);
+    state_.propagation.AddPropagator(&propagator_);
   }
   std::vector<std::string> Sent() {
     std::vector<std::string> sent;

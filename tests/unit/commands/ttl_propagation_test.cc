@@ -14,7 +14,7 @@ using ::testing::IsEmpty;
 
 class TtlPropagationTest : public testing::CommandTest {
  protected:
-  TtlPropagationTest() { state_.propagation.set_propagator(&propagator_); }
+  TtlPropagationTest() { state_.propagation.AddPropagator(&propagator_); }
   std::vector<std::string> Sent() {
     std::vector<std::string> sent;
     sent.swap(propagator_.lines);

@@ -336,12 +336,14 @@ TEST(DirectiveTableTest, MarksWhatTandemImplements) {
                            "save",
                            "dbfilename",
                            "appendfsync",
-                           "rdbcompression"}) {
+                           "rdbcompression",
+                           "replica-read-only",
+                           "replicaof"}) {
     EXPECT_TRUE(FindDirective(name)->Has(kImplemented)) << name;
   }
   // Accepted and shown, but nothing acts on them (yet).
   for (const char* name :
-       {"daemonize", "replica-read-only", "rename-command", "list-compress-depth"}) {
+       {"daemonize", "rename-command", "list-compress-depth"}) {
     EXPECT_FALSE(FindDirective(name)->Has(kImplemented)) << name;
   }
 }

@@ -1,0 +1,1 @@
+#include "replication/master_link.h"

@@ -1,0 +1,78 @@
+#pragma once
+// Replication: this node's place in the replication tree (docs/replication.md). It owns the
+// replication ids, the backlog and the stream offset; as a master it feeds the stream (it is a
+// commands::Propagator), answers PSYNC (+CONTINUE from the backlog, or +FULLRESYNC and an RDB
+// transfer), keeps its replicas' links and ACK offsets, WAIT and min-replicas-to-write; as a
+// replica it owns the MasterLink and forwards the applied stream to its own replicas (chained
+// replication). It implements the replication commands and INFO replication
+// (commands::ReplicationControl) and keeps ServerState::repl up to date.
+//
+// Flow: master --(REPLICAOF host port)--> replica (link: connecting -> handshake -> sync ->
+//       connected, retried each second) --(REPLICAOF NO ONE, or FAILOVER)--> master with the old
+//       replid as replid2.
+//
+// Owner: the app (one per process); server thread only.
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "replication/backlog.h"
+#include "replication/master_link.h"
+#include "replication/replication_ids.h"
+#include "replication/stream_encoder.h"
+#include "server/commands/dispatcher.h"
+#include "server/commands/propagation.h"
+#include "server/commands/replication_control.h"
+#include "server/commands/server_state.h"
+#include "server/net/asio.h"
+
+namespace tandem::replication {
+
+class Replication final : public commands::ReplicationControl,
+                          public commands::Propagator,
+                          public MasterLinkHost {
+ public:
+  Replication(commands::ServerState& state, commands::Dispatcher& dispatcher,
+              boost::asio::io_context& io);
+  ~Replication() override;
+
+  // After the data set is loaded: takes the loaded RDB's replication fields
+  // (state.persistence.loaded_repl_*) and `replicaof` from the config, and installs itself in
+  // state.replication.
+  void Start();
+  // The server cron (every 1000/hz ms); the once-a-second duties run when a second has passed.
+  void Cron(int64_t now_ms);
+
+  // commands::ReplicationControl
+  void ReplicaOf(commands::Context& ctx) override;
+  void Psync(commands::Context& ctx) override;
+  void Replconf(commands::Context& ctx) override;
+  void Wait(commands::Context& ctx) override;
+  void Role(commands::Context& ctx) override;
+  void Failover(commands::Context& ctx) override;
+  void AppendInfo(std::string& out) override;
+  void ClientClosed(commands::Client& client) override;
+  void FillSnapshotAux(rdb::SnapshotAux& aux) const override;
+
+  // commands::Propagator: the master's effects, encoded into the backlog and every replica.
+  void Propagate(int db, std::span<const std::string_view> argv) override;
+
+  // MasterLinkHost
+  PsyncRequest NextPsync() override;
+  base::StatusOr<int> LoadFullSync(const std::string& path, std::string_view replid,
+                                   int64_t offset) override;
+  void PartialSyncAccepted(std::string_view replid) override;
+  void StreamApplied(std::string_view bytes) override;
+  int64_t AckOffset() const override;
+  void LinkClosed(bool was_connected) override;
+
+ private:
+  commands::ServerState& state_;
+  commands::Dispatcher& dispatcher_;
+  boost::asio::io_context& io_;
+};
+
+}  // namespace tandem::replication

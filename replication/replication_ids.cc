@@ -1,0 +1,1 @@
+#include "replication/replication_ids.h"

@@ -1,0 +1,1 @@
+#include "replication/stream_encoder.h"
