@@ -70,9 +70,15 @@ class Replication final : public commands::ReplicationControl,
   void LinkClosed(bool was_connected) override;
 
  private:
+  // ---- Shared by both roles (replication.cc).
   commands::ServerState& state_;
   commands::Dispatcher& dispatcher_;
   boost::asio::io_context& io_;
+
+  // ---- Primary side: replica links, full syncs, the feed, WAIT, min-replicas, FAILOVER
+  // (replication.cc and the primary_*.cc files).
+
+  // ---- Replica side: the master link, REPLICAOF, the cached master (replica_*.cc files).
 };
 
 }  // namespace tandem::replication
