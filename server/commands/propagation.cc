@@ -14,26 +14,37 @@ void Propagation::RemovePropagator(Propagator* p) { std::erase(propagators_, p);
 
 void Propagation::Record(int db, std::span<const std::string_view> argv) {
   if (propagators_.empty()) return;
-  Command command{db, std::vector<std::string>(argv.begin(), argv.end())};
-  if (depth_ == 0) return Send(command.db, command.argv);
-  pending_.push_back(std::move(command));
+  if (depth_ == 0) return Send(db, argv);
+  pending_.push_back({db, args_.size(), argv.size()});
+  for (std::string_view arg : argv) {
+    args_.emplace_back(arena_.size(), arg.size());
+    arena_.append(arg);
+  }
 }
 
 void Propagation::EndUnit() {
   if (--depth_ > 0 || pending_.empty()) return;
-  if (pending_.size() == 1) {
-    Send(pending_[0].db, pending_[0].argv);
-  } else {
-    Send(-1, {"MULTI"});
-    for (const Command& c : pending_) Send(c.db, c.argv);
-    Send(-1, {"EXEC"});
+  static constexpr std::string_view kMulti[] = {"MULTI"};
+  static constexpr std::string_view kExec[] = {"EXEC"};
+  bool wrap = pending_.size() > 1;
+  if (wrap) Send(-1, kMulti);
+  for (const Command& c : pending_) {
+    views_.clear();
+    for (size_t i = c.first_arg; i < c.first_arg + c.argc; ++i) {
+      views_.emplace_back(arena_.data() + args_[i].first, args_[i].second);
+    }
+    Send(c.db, views_);
   }
+  if (wrap) Send(-1, kExec);
   pending_.clear();
+  args_.clear();
+  arena_.clear();
+  // A unit that wrote a huge value does not keep its memory.
+  if (arena_.capacity() > 1024 * 1024) std::string().swap(arena_);
 }
 
-void Propagation::Send(int db, const std::vector<std::string>& argv) {
-  std::vector<std::string_view> views(argv.begin(), argv.end());
-  for (Propagator* p : propagators_) p->Propagate(db, views);
+void Propagation::Send(int db, std::span<const std::string_view> argv) {
+  for (Propagator* p : propagators_) p->Propagate(db, argv);
 }
 
 }  // namespace tandem::commands

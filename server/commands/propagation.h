@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tandem::commands {
@@ -47,15 +48,21 @@ class Propagation {
   uint64_t handled() const { return pending_.size() + prevented_; }
 
  private:
+  // The unit's commands, stored flat so that a unit allocates nothing once the buffers have grown:
+  // every argument's bytes go to arena_, each command names its run of args_.
   struct Command {
     int db;
-    std::vector<std::string> argv;
+    size_t first_arg;
+    size_t argc;
   };
-  void Send(int db, const std::vector<std::string>& argv);
+  void Send(int db, std::span<const std::string_view> argv);
 
   std::vector<Propagator*> propagators_;
   int depth_ = 0;
+  std::string arena_;
+  std::vector<std::pair<size_t, size_t>> args_;  // (offset in arena_, length)
   std::vector<Command> pending_;
+  std::vector<std::string_view> views_;  // scratch for Send
   uint64_t prevented_ = 0;
 };
 
