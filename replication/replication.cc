@@ -54,7 +54,10 @@ void Replication::FeedReplicas(std::string_view bytes) {
   if (links_.empty()) return;
   int64_t now_ms = state_.clock.NowMs();
   for (auto& [id, link] : links_) {
-    if (link.client->flags & commands::kClientCloseASAP) continue;
+    if (link.state == ReplicaState::kHandshake ||
+        (link.client->flags & commands::kClientCloseASAP)) {
+      continue;
+    }
     switch (link.state) {
       case ReplicaState::kHandshake:
       case ReplicaState::kWaitBgsaveStart:
@@ -227,21 +230,27 @@ size_t Replication::ReplicaCount() const {
 
 void Replication::Replconf(commands::Context& ctx) {
   if (ctx.argv.size() % 2 == 0) return ctx.Error(commands::errors::kSyntax);
+  // The handshake's values are kept for the PSYNC that follows.
+  auto handshake = [&]() -> ReplicaLink& {
+    ReplicaLink& link = links_[ctx.client.id()];
+    link.client = &ctx.client;
+    return link;
+  };
   for (size_t j = 1; j < ctx.argv.size(); j += 2) {
     std::string_view option = ctx.argv[j];
     std::string_view value = ctx.argv[j + 1];
     if (base::EqualsIgnoreCase(option, "listening-port")) {
       std::optional<int64_t> port = base::ParseInt64(value);
       if (!port) return ctx.Error(commands::errors::kNotInteger);
-      links_[ctx.client.id()].listening_port = static_cast<int>(*port);
+      handshake().listening_port = static_cast<int>(*port);
     } else if (base::EqualsIgnoreCase(option, "ip-address")) {
       if (value.size() >= 256) {
         return ctx.Error("ERR REPLCONF ip-address provided by replica instance is too long: " +
                          std::to_string(value.size()) + " bytes");
       }
-      links_[ctx.client.id()].announced_ip = std::string(value);
+      handshake().announced_ip = std::string(value);
     } else if (base::EqualsIgnoreCase(option, "capa")) {
-      ReplicaLink& link = links_[ctx.client.id()];
+      ReplicaLink& link = handshake();
       if (base::EqualsIgnoreCase(value, "eof")) link.capa_eof = true;
       if (base::EqualsIgnoreCase(value, "psync2")) link.capa_psync2 = true;
     } else if (base::EqualsIgnoreCase(option, "ack")) {

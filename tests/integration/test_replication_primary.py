@@ -9,6 +9,7 @@ import time
 import pytest
 import redis
 
+from conftest import is_real_redis
 from support.dataset import fill_every_type, snapshot, assert_same
 from support.processes import ServerProcess
 from support.resp_socket import RawConnection
@@ -284,3 +285,66 @@ def test_replconf_and_psync_errors(primary):
     info = m.info("replication")
     assert info["connected_slaves"] == 0 and info["repl_backlog_active"] == 0
     assert info["repl_backlog_first_byte_offset"] == 0
+
+
+def test_replica_over_its_output_limit_is_dropped_and_resyncs(primary, replica_factory):
+    p = primary("--client-output-buffer-limit", "replica 1mb 0 0")
+    m = p.client()
+    rep = replica_factory(p.port)
+    s = rep.client()
+    wait_synced(m, s)
+    os.kill(rep.proc.pid, signal.SIGSTOP)
+    try:
+        value = "x" * 50_000
+        for i in range(300):  # 15 MB: past the limit once the socket buffers are full
+            m.set(f"k{i % 20}", value)
+            if m.info("replication")["connected_slaves"] == 0:
+                break
+        wait_until(lambda: m.info("replication")["connected_slaves"] == 0, 10, "replica dropped")
+    finally:
+        os.kill(rep.proc.pid, signal.SIGCONT)
+    assert "for overcoming of output buffer limits" in p.read_log()
+    wait_synced(m, s, limit=30)
+    assert s.get("k0") == m.get("k0")
+
+
+def test_backlog_ttl_frees_the_backlog_and_changes_the_replid(primary, replica_factory):
+    p = primary("--repl-backlog-ttl", "1")
+    m = p.client()
+    rep = replica_factory(p.port)
+    wait_synced(m, rep.client())
+    replid = m.info("replication")["master_replid"]
+    rep.stop()
+    wait_until(lambda: m.info("replication")["repl_backlog_active"] == 0, 8, "backlog freed")
+    assert m.info("replication")["master_replid"] != replid
+
+
+def test_backlog_resize_at_run_time(primary, replica_factory):
+    p = primary()
+    m = p.client()
+    rep = replica_factory(p.port)
+    wait_synced(m, rep.client())
+    for i in range(40):
+        m.set(f"k{i}", "v" * 1000)
+    m.config_set("repl-backlog-size", "16384")
+    m.set("after", "resize")  # Redis trims its blocks on the next write
+    info = m.info("replication")
+    assert info["repl_backlog_size"] == 16384
+    # Redis frees its shared blocks lazily; Tandem keeps the newest 16 kB at once.
+    if not is_real_redis():
+        assert info["repl_backlog_histlen"] == 16384
+    end = info["repl_backlog_first_byte_offset"] + info["repl_backlog_histlen"] - 1
+    assert end == info["master_repl_offset"]
+
+
+def test_writes_between_replconf_and_psync(primary, replica_factory):
+    p = primary()
+    m = p.client()
+    rep = replica_factory(p.port)
+    wait_synced(m, rep.client())
+    with RawConnection(p.port) as handshake:
+        handshake.send_command("REPLCONF", "listening-port", "9", "capa", "eof")
+        assert handshake.read_frame() == b"+OK\r\n"
+        m.set("during", "handshake")  # fed to the replica, not to the half-made one
+        assert m.ping()
+        assert m.info("replication")["connected_slaves"] == 1
