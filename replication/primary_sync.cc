@@ -227,6 +227,7 @@ void Replication::OnSnapshotDone(const base::Status& status, int64_t now_ms) {
     return;
   }
   if (diskless) {
+    if (!snapshot_header_sent_) OnDisklessBytes({});  // `done` came before any byte
     spdlog::info("Diskless rdb transfer, done reading from pipe, {} replicas still up.",
                  receivers.size());
     for (ReplicaLink* link : receivers) {
