@@ -14,13 +14,17 @@
 // Owner: the app (one per process); server thread only.
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <random>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "replication/backlog.h"
 #include "replication/master_link.h"
+#include "replication/replica_link.h"
 #include "replication/replication_ids.h"
 #include "replication/stream_encoder.h"
 #include "server/commands/dispatcher.h"
@@ -71,14 +75,106 @@ class Replication final : public commands::ReplicationControl,
 
  private:
   // ---- Shared by both roles (replication.cc).
+  // Appends bytes to the stream: advances offset_, appends to the backlog (when there is one) and
+  // to every replica (sent at once when online, else buffered until its full sync ends).
+  void FeedReplicas(std::string_view bytes);
+  // Closes every replica's connection now (CloseNow); ClientClosed then drops the links.
+  void DisconnectReplicas();
+  // Creates the backlog (repl-backlog-size) ending at offset_ unless there is one.
+  void EnsureBacklog();
+  // Registers this object as a Propagator iff the node is a master with a backlog (call after a
+  // role change or when the backlog appears or goes).
+  void UpdatePropagation();
+
   commands::ServerState& state_;
   commands::Dispatcher& dispatcher_;
   boost::asio::io_context& io_;
+  std::mt19937_64 rng_;
+  ReplicationIds ids_;                // master_replid, master_replid2, second_repl_offset
+  std::unique_ptr<Backlog> backlog_;  // null: repl_backlog_active:0
+  int64_t offset_ = 0;                // master_repl_offset
+  // The SELECT state of the stream this node feeds (ForgetDb on a new full sync, a promotion).
+  StreamEncoder encoder_;
+  bool propagating_ = false;  // registered with state_.propagation
 
   // ---- Primary side: replica links, full syncs, the feed, WAIT, min-replicas, FAILOVER
   // (replication.cc and the primary_*.cc files).
+  // A client waiting in WAIT until `numreplicas` replicas ACK `offset` (or `deadline_ms`, 0:
+  // never).
+  struct Waiter {
+    commands::Client* client;
+    int64_t offset;
+    int64_t numreplicas;
+    int64_t deadline_ms;
+  };
+
+  // replication.cc
+  void OnceASecond(int64_t now_ms);
+  // Closes replicas over client-output-buffer-limit replica (stream buffered during a full sync
+  // included), with Redis's log line.
+  void EnforceOutputLimit(ReplicaLink& link, int64_t now_ms);
+  // Replicas past the handshake (INFO connected_slaves).
+  size_t ReplicaCount() const;
+  void AppendMasterInfo(std::string& out);
+  // Master restart: the loaded RDB's history becomes replid2 and the stream continues its offsets.
+  void AdoptLoadedHistory();
+
+  // primary_sync.cc: PSYNC/SYNC and full syncs.
+  // Answers +CONTINUE and sends the backlog from `offset`.
+  void ContinuePartialSync(ReplicaLink& link, int64_t offset, commands::Context& ctx);
+  // Starts the snapshot for the replicas waiting for one when it is time (delay, max-replicas)
+  // and no other runs; retried from the cron.
+  void MaybeStartFullSync(int64_t now_ms);
+  bool StartDisklessSync(int64_t now_ms);
+  bool StartDiskSync();
+  // The replicas of the running snapshot (kWaitBgsaveEnd).
+  std::vector<ReplicaLink*> SnapshotReceivers();
+  void WriteFullResyncReply(ReplicaLink& link);
+  void OnDisklessBytes(std::string_view bytes);
+  void OnSnapshotDone(const base::Status& status, int64_t now_ms);
+  // Disk mode: the next piece of the RDB file to `client_id` (called when its output drained).
+  void SendFileChunk(uint64_t client_id);
+  // The payload is sent: the replica is online and gets the stream buffered meanwhile (after its
+  // first ACK with the EOF framing).
+  void PutOnline(ReplicaLink& link, bool wait_first_ack, int64_t now_ms);
+  void SendKeepAlives();
+
+  // primary_wait.cc: WAIT, REPLCONF ACK, min-replicas.
+  // Replicas online whose ACK reached `offset`.
+  int64_t CountAcked(int64_t offset) const;
+  void OnAck(ReplicaLink& link, int64_t offset, int64_t now_ms);
+  // Replies to the waiters that are satisfied or past their deadline.
+  void ServeWaiters(int64_t now_ms);
+  // Feeds one REPLCONF GETACK * after this event-loop iteration (coalesced).
+  void RequestAcks();
+  // Recomputes state_.repl.too_few_replicas and good_replicas_.
+  void UpdateGoodReplicas(int64_t now_ms);
+
+  std::map<uint64_t, ReplicaLink> links_;  // by client id: handshakes and replicas
+  std::vector<Waiter> waiters_;
+  bool getack_requested_ = false;
+  int good_replicas_ = 0;          // min_slaves_good_slaves
+  bool snapshot_running_ = false;  // a full sync's snapshot (stream or disk) runs
+  bool snapshot_diskless_ = false;
+  bool snapshot_header_sent_ = false;  // diskless: +FULLRESYNC and $EOF went to its receivers
+  std::string eof_mark_;               // diskless: the 40 characters around the payload
+  int64_t last_second_ms_ = 0;         // when OnceASecond last ran
+  int64_t seconds_ = 0;                // OnceASecond calls (the PING period counts them)
+  int64_t no_replicas_since_ms_ = 0;   // repl-backlog-ttl
+  bool started_ = false;
 
   // ---- Replica side: the master link, REPLICAOF, the cached master (replica_*.cc files).
+  // INFO replication's replica fields, from master_host to replica_announced (after role:slave,
+  // before connected_slaves).
+  void AppendReplicaFields(std::string& out);
+  // ROLE on a replica: ["slave", host, port, state, offset].
+  void ReplyReplicaRole(commands::Context& ctx);
+  // Start() on a node whose `replicaof` is set: the loaded RDB's repl-id/offset become the cached
+  // master, then the link connects.
+  void StartReplica();
+  // The link to the master while this node is a replica (null otherwise). REPLCONF GETACK from
+  // the master client calls link_->SendAck().
+  std::shared_ptr<MasterLink> link_;
 };
 
 }  // namespace tandem::replication
