@@ -79,6 +79,32 @@ class Replication final : public commands::ReplicationControl,
   // (replication.cc and the primary_*.cc files).
 
   // ---- Replica side: the master link, REPLICAOF, the cached master (replica_*.cc files).
+  // INFO replication's replica fields, from master_host to replica_announced (replica_info.cc).
+  void AppendReplicaFields(std::string& out);
+  // ROLE on a replica: ["slave", host, port, link state, offset or -1] (replica_info.cc).
+  void ReplyReplicaRole(commands::Context& ctx);
+  // From Start(): `replicaof` in the config makes this node a replica; a restarted replica takes
+  // the loaded RDB's repl-id/offset as its cached master.
+  void StartReplicaRole();
+  // From Cron(): reconnects a closed link (about once a second).
+  void ReplicaCron(int64_t now_ms);
+  // REPLICAOF host port: a master caches its own history first (PSYNC2 demotion); an existing
+  // link is dropped; its own replicas stay (chained).
+  void BecomeReplica(std::string host, int port);
+  // REPLICAOF NO ONE: the old history becomes replid2; sub-replicas are dropped, the backlog kept.
+  void BecomeMaster();
+  void ConnectToMaster();
+  // Closes the link without a LinkClosed call (REPLICAOF, promotion, destruction).
+  void StopLink();
+
+  std::shared_ptr<MasterLink> link_;  // null between attempts and on a master
+  std::string master_host_;
+  int master_port_ = 0;
+  // The cached master: PSYNC may ask for ids_.replid from offset_ + 1, continuing in cached_db_.
+  bool cached_master_ = false;
+  int cached_db_ = 0;
+  int64_t link_down_since_ms_ = 0;  // when a synced link was lost (0: never up)
+  int64_t reconnect_at_ms_ = 0;     // a closed link is retried from then
 };
 
 }  // namespace tandem::replication
