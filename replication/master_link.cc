@@ -77,6 +77,8 @@ struct MasterLink::Impl {
   bool writing = false;
 
   int64_t NowMs() const { return state.clock.NowMs(); }
+  // Closed by an error, a timeout or Stop(): a coroutine resuming then ends quietly.
+  bool closed() const { return link_state == LinkState::kClosed; }
 
   awaitable<void> Run(std::shared_ptr<MasterLink> self);
   awaitable<base::Status> Connect();
@@ -201,14 +203,14 @@ awaitable<void> MasterLink::Impl::Run(std::shared_ptr<MasterLink> self) {
     Close("Error condition on socket for SYNC: " + st.message());
     co_return;
   }
-  if (stopped) co_return;
+  if (closed()) co_return;
   spdlog::info("MASTER <-> REPLICA sync started");
   link_state = LinkState::kHandshake;
   if (base::Status st = co_await Handshake(); !st.ok()) {
     Close(st.message());
     co_return;
   }
-  if (stopped) co_return;
+  if (closed()) co_return;
   PsyncRequest request = host.NextPsync();
   if (request.replid != "?") {
     spdlog::info("Trying a partial resynchronization (request {}:{}).", request.replid,
@@ -220,7 +222,7 @@ awaitable<void> MasterLink::Impl::Run(std::shared_ptr<MasterLink> self) {
   resp::EncodeCommand({"PSYNC", request.replid, std::to_string(request.offset)}, &psync);
   Send(std::move(psync), self);
   auto line = co_await ReadLine();
-  if (stopped) co_return;
+  if (closed()) co_return;
   if (!line.ok()) {
     Close(line.status().message());
     co_return;
@@ -244,7 +246,7 @@ awaitable<void> MasterLink::Impl::Run(std::shared_ptr<MasterLink> self) {
       if (!stopped) Close(st.message());
       co_return;
     }
-    if (stopped) co_return;
+    if (closed()) co_return;
   } else if (StartsWith(reply, "+CONTINUE")) {
     std::string_view id = std::string_view(reply).substr(9);
     while (!id.empty() && id.front() == ' ') id.remove_prefix(1);
@@ -273,9 +275,13 @@ awaitable<base::Status> MasterLink::Impl::Connect() {
   auto endpoints = co_await resolver.async_resolve(master_host, std::to_string(master_port),
                                                    asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return base::Status::IoError(ec.message());
-  if (stopped) co_return base::Status::IoError("stopped");
+  if (closed()) co_return base::Status::IoError("stopped");
   co_await asio::async_connect(socket, endpoints, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return base::Status::IoError(ec.message());
+  if (closed()) {
+    CloseSocket();  // the link timed out while connecting: the connect reopened the socket
+    co_return base::Status::IoError("closed");
+  }
   socket.set_option(tcp::no_delay(true), ec);
   info.last_io_ms = NowMs();
   co_return base::Status::Ok();
@@ -363,7 +369,7 @@ awaitable<base::Status> MasterLink::Impl::ReceivePayload(std::string_view replid
   if (result == PayloadReceiver::Result::kDone) in = first.substr(consumed);
   while (result == PayloadReceiver::Result::kNeedMore) {
     if (base::Status st = co_await ReadSome(); !st.ok()) co_return st;
-    if (stopped) co_return base::Status::IoError("stopped");
+    if (closed()) co_return base::Status::IoError("stopped");
     info.transfer_last_io_ms = NowMs();
     result = payload->Feed(in, &consumed);
     in.erase(0, consumed);
@@ -404,7 +410,7 @@ awaitable<void> MasterLink::Impl::Stream() {
       if (!stopped) Close(st.message());
       co_return;
     }
-    if (stopped || !ApplyStream()) co_return;
+    if (closed() || !ApplyStream()) co_return;
   }
 }
 
@@ -472,7 +478,7 @@ awaitable<base::StatusOr<std::string>> MasterLink::Impl::ReadLine() {
     if (in.size() > kMaxReplyLine)
       co_return base::Status::IoError("Reply line from MASTER too long");
     if (base::Status st = co_await ReadSome(); !st.ok()) co_return st;
-    if (stopped) co_return base::Status::IoError("stopped");
+    if (closed()) co_return base::Status::IoError("stopped");
   }
 }
 
