@@ -59,7 +59,10 @@ struct StreamSnapshotJob {
   rdb::SnapshotSink sink;  // the RDB's bytes, in order; an error ends the job with that error
   // False while the receivers cannot take more (their output buffers are full): the walk waits.
   std::function<bool()> ready;
-  // Called once, after the last chunk went to the sink, or with the error that stopped it.
+  // Called once, after the last chunk went to the sink, or with the error that stopped it (the
+  // sink's, or the snapshot abandoned by FLUSHALL, SHUTDOWN or this node's own full sync); not
+  // after AbortStreamSnapshot. Without an event loop (unit tests) before StartStreamSnapshot
+  // returns.
   std::function<void(const base::Status&)> done;
 };
 
@@ -92,8 +95,9 @@ class SnapshotControl {
   // Abandons the running stream snapshot (its receivers are gone); its `done` is not called.
   virtual void AbortStreamSnapshot() = 0;
   // A disk full sync (repl-diskless-sync no, or a replica without capa eof): starts a BGSAVE of
-  // `dbfilename` and calls `done` with its result when it ends. False, starting nothing, while a
-  // BGSAVE or rewrite runs (retry later).
+  // `dbfilename` and calls `done` once with its result when it ends or is abandoned (at once when
+  // the temp file cannot be created). False, starting nothing, while a BGSAVE or rewrite runs
+  // (retry later).
   virtual bool BackgroundSaveForReplication(std::function<void(const base::Status&)> done) = 0;
   // The path of the RDB file BGSAVE writes (`dir`/`dbfilename`).
   virtual std::string RdbPath() const = 0;

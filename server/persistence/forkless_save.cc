@@ -18,9 +18,10 @@ int64_t SteadyUs() {
 }  // namespace
 
 ForklessSave::ForklessSave(store::Keyspace& keyspace, const rdb::SnapshotWriteOptions& options,
-                           AtomicFile file)
+                           std::optional<AtomicFile> file, rdb::SnapshotSink sink)
     : file_(std::move(file)),
-      writer_(options, [this](std::string_view chunk) { return file_.Write(chunk); }) {
+      writer_(options, file_ ? [this](std::string_view chunk) { return file_->Write(chunk); }
+                             : std::move(sink)) {
   cursor_ = std::make_unique<store::SnapshotCursor>(
       keyspace, [this](int db, const store::Entry& entry) { writer_.Add(db, entry); });
 }
@@ -31,7 +32,17 @@ base::StatusOr<std::unique_ptr<ForklessSave>> ForklessSave::Start(
     std::string temp) {
   base::StatusOr<AtomicFile> file = AtomicFile::Create(std::move(target), std::move(temp));
   if (!file.ok()) return file.status();
-  std::unique_ptr<ForklessSave> save(new ForklessSave(keyspace, options, std::move(*file)));
+  std::unique_ptr<ForklessSave> save(
+      new ForklessSave(keyspace, options, std::move(*file), rdb::SnapshotSink()));
+  save->writer_.Begin(function_codes, aux);
+  return save;
+}
+
+std::unique_ptr<ForklessSave> ForklessSave::StartStream(
+    store::Keyspace& keyspace, const std::vector<std::string>& function_codes,
+    const rdb::SnapshotAux& aux, const rdb::SnapshotWriteOptions& options, rdb::SnapshotSink sink) {
+  std::unique_ptr<ForklessSave> save(
+      new ForklessSave(keyspace, options, std::nullopt, std::move(sink)));
   save->writer_.Begin(function_codes, aux);
   return save;
 }
@@ -73,12 +84,12 @@ void ForklessSave::Drain() {
 void ForklessSave::StartCommit() {
   started_commit_ = true;
   commit_status_ = writer_.End();
-  if (!commit_status_.ok()) {
+  if (!commit_status_.ok() || !file_) {
     committed_ = true;
     return;
   }
   committer_ = std::thread([this] {
-    commit_status_ = file_.Commit();
+    commit_status_ = file_->Commit();
     committed_.store(true, std::memory_order_release);
   });
 }

@@ -1,5 +1,6 @@
 #pragma once
-// ForklessSave: one BGSAVE written by the server thread itself, without fork (issue 5). A
+// ForklessSave: one BGSAVE written by the server thread itself, without fork (issue 5), or the
+// RDB of a diskless full sync handed to a sink the same way (StartStream). A
 // store::SnapshotCursor gives the keyspace as it was at Start; slices of the walk run between
 // client events (the SnapshotManager schedules them) and append to "temp-<pid>.rdb"; commands
 // reach Preserve/Drain through ServerState::snapshot_hook (the manager) before they change keys.
@@ -36,6 +37,13 @@ class ForklessSave {
       store::Keyspace& keyspace, const std::vector<std::string>& function_codes,
       const rdb::SnapshotAux& aux, const rdb::SnapshotWriteOptions& options, std::string target,
       std::string temp);
+  // The same walk handing the RDB to `sink` instead of a file (a diskless full sync): the commit
+  // is only the trailer, done at once by StartCommit.
+  static std::unique_ptr<ForklessSave> StartStream(store::Keyspace& keyspace,
+                                                   const std::vector<std::string>& function_codes,
+                                                   const rdb::SnapshotAux& aux,
+                                                   const rdb::SnapshotWriteOptions& options,
+                                                   rdb::SnapshotSink sink);
   ~ForklessSave();
   ForklessSave(const ForklessSave&) = delete;
   ForklessSave& operator=(const ForklessSave&) = delete;
@@ -60,12 +68,13 @@ class ForklessSave {
   uint64_t keys_written() const { return cursor_ != nullptr ? cursor_->handed() : handed_; }
 
  private:
+  // `file` is null for a stream, whose bytes go to `sink` instead.
   ForklessSave(store::Keyspace& keyspace, const rdb::SnapshotWriteOptions& options,
-               AtomicFile file);
+               std::optional<AtomicFile> file, rdb::SnapshotSink sink);
   // Ends the walk: remembers the count and drops the cursor (aborting it if incomplete).
   void EndWalk();
 
-  AtomicFile file_;
+  std::optional<AtomicFile> file_;
   rdb::IncrementalSnapshotWriter writer_;
   std::unique_ptr<store::SnapshotCursor> cursor_;
   uint64_t handed_ = 0;

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 
 #include "server/base/memory.h"
@@ -31,6 +32,7 @@ constexpr int64_t kBusyGapUs = 100;
 constexpr int64_t kYieldUs = 300;
 constexpr int64_t kBusyRetryUs = 1000;   // a slice waits this long for a running script
 constexpr int64_t kCommitPollUs = 2000;  // how often the commit thread is looked at
+constexpr int64_t kStreamWaitUs = 1000;  // a stream's next look at its full receivers
 
 base::Status Err(std::string_view text) { return base::Status::IoError(std::string(text)); }
 
@@ -85,6 +87,7 @@ rdb::SnapshotAux SnapshotManager::Aux() const {
   aux.redis_version = std::string(commands::kRedisCompatVersion);
   aux.ctime_s = state_.clock.NowMs() / 1000;
   aux.used_mem = base::UsedMemory();
+  if (state_.replication != nullptr) state_.replication->FillSnapshotAux(aux);
   return aux;
 }
 
@@ -192,6 +195,9 @@ void SnapshotManager::RunSlice(uint64_t generation) {
   if (save_ == nullptr || generation != generation_ || !save_->walking()) return;
   // A script that yields to the event loop while busy owns the keyspace until it returns.
   if (state_.script.running) return ScheduleSlice(kBusyRetryUs);
+  if (stream_job_ && stream_job_->ready && !stream_job_->ready()) {
+    return ScheduleSlice(kStreamWaitUs);
+  }
   int64_t delay_us = state_.config.GetInt("rdb-key-save-delay");
   int64_t start = SteadyUs();
   bool busy = start - next_slice_due_us_ > kBusyGapUs;
@@ -239,7 +245,10 @@ void SnapshotManager::CompleteBackgroundSaveNow() {
 
 void SnapshotManager::BackgroundSaveDone(const base::Status& status) {
   commands::PersistenceStatus& p = state_.persistence;
-  if (status.ok()) {
+  // A stream is not a save: the file's status and times stay as they were.
+  if (stream_job_) {
+    if (!status.ok()) spdlog::warn("Diskless full sync snapshot failed: {}", status.message());
+  } else if (status.ok()) {
     spdlog::info("Background saving terminated with success");
     p.dirty_at_last_save = dirty_before_bgsave_;
     p.last_save_unix = state_.clock.NowMs() / 1000;
@@ -250,22 +259,89 @@ void SnapshotManager::BackgroundSaveDone(const base::Status& status) {
   }
   p.bgsave_in_progress = false;
   p.save_keys_total = p.save_keys_processed = 0;
-  p.last_bgsave_time_sec = (state_.clock.NowMs() - p.bgsave_start_ms) / 1000;
+  if (!stream_job_) p.last_bgsave_time_sec = (state_.clock.NowMs() - p.bgsave_start_ms) / 1000;
   p.rdb_last_cow_size = 0;  // nothing is copied on write without a fork
   save_.reset();
   ++generation_;
   child_.Release();
+  NotifyReplication(status);
+}
+
+void SnapshotManager::NotifyReplication(const base::Status& status) {
+  // Moved out first: a callback may start the next full sync.
+  std::optional<commands::StreamSnapshotJob> job = std::move(stream_job_);
+  stream_job_.reset();
+  std::vector<std::function<void(const base::Status&)>> waiters;
+  waiters.swap(replication_waiters_);
+  if (job && job->done) job->done(status);
+  for (auto& done : waiters) done(status);
 }
 
 void SnapshotManager::KillBackgroundSave() {
   if (save_ == nullptr) return;
-  spdlog::warn("There is a background save in progress. Abandoning it!");
+  if (!stream_job_) spdlog::warn("There is a background save in progress. Abandoning it!");
   state_.snapshot_hook = nullptr;
   save_.reset();  // aborts the walk, waits for a commit in progress, removes the temp file
   state_.persistence.save_keys_total = state_.persistence.save_keys_processed = 0;
   ++generation_;
   child_.Release();
   state_.persistence.bgsave_in_progress = false;
+  NotifyReplication(base::Status::IoError("the snapshot was abandoned"));
+}
+
+bool SnapshotManager::StartStreamSnapshot(commands::StreamSnapshotJob job) {
+  if (child_.running() != ChildKind::kNone) return false;
+  commands::PersistenceStatus& p = state_.persistence;
+  save_ = ForklessSave::StartStream(state_.keyspace, FunctionCodes(), Aux(), WriteOptions(),
+                                    job.sink);
+  stream_job_ = std::move(job);
+  ++generation_;
+  child_.Reserve(ChildKind::kRdb);
+  state_.snapshot_hook = this;
+  spdlog::info("Starting BGSAVE for SYNC with target: replicas sockets");
+  p.bgsave_in_progress = true;
+  p.bgsave_start_ms = state_.clock.NowMs();
+  p.save_keys_total = state_.keyspace.TotalKeys();
+  p.save_keys_processed = 0;
+  next_slice_due_us_ = SteadyUs();
+  ScheduleSlice(0);
+  return true;
+}
+
+void SnapshotManager::AbortStreamSnapshot() {
+  if (!stream_job_) return;
+  stream_job_.reset();  // its done is not called
+  KillBackgroundSave();
+}
+
+bool SnapshotManager::BackgroundSaveForReplication(
+    std::function<void(const base::Status&)> done) {
+  if (child_.running() != ChildKind::kNone) return false;
+  replication_waiters_.push_back(std::move(done));
+  spdlog::info("Starting BGSAVE for SYNC with target: disk");
+  StartBackgroundSave();
+  return true;
+}
+
+std::string SnapshotManager::RdbPath() const {
+  return WorkingDirectory() + state_.config.GetString("dbfilename");
+}
+
+base::StatusOr<std::vector<std::pair<std::string, std::string>>>
+SnapshotManager::LoadForReplication(const std::string& path) {
+  KillBackgroundSave();
+  store::Keyspace& keyspace = state_.keyspace;
+  state_.watches.TouchedDb(
+      -1, [&](int db, std::string_view key) { return keyspace.db(db).Find(key) != nullptr; });
+  keyspace.FlushAll();
+  state_.blocking.DbFlushed(-1);
+  std::vector<std::pair<std::string, std::string>> aux;
+  base::Status status = LoadFile(path, /*flush_functions=*/true, &aux);
+  if (!status.ok()) {
+    keyspace.FlushAll();
+    return status;
+  }
+  return aux;
 }
 
 void SnapshotManager::Cron() {
@@ -304,7 +380,8 @@ void SnapshotManager::OnFlushAll() {
   if (HasSavePoints()) (void)SaveNow();
 }
 
-base::Status SnapshotManager::LoadFile(const std::string& path, bool flush_functions) {
+base::Status SnapshotManager::LoadFile(const std::string& path, bool flush_functions,
+                                       std::vector<std::pair<std::string, std::string>>* aux) {
   MappedFile file;
   if (base::Status st = file.Open(path); !st.ok())
     return base::Status::IoError(path + ": " + st.message());
@@ -313,6 +390,7 @@ base::Status SnapshotManager::LoadFile(const std::string& path, bool flush_funct
   rdb::SnapshotLoadOptions options;
   options.limits = commands::ObjectLimitsFrom(state_.config);
   options.now_ms = state_.clock.NowMs();
+  options.drop_expired = state_.config.GetString("replicaof").empty() && !state_.repl.replica;
 
   commands::PersistenceStatus& p = state_.persistence;
   p.loading = true;
@@ -329,6 +407,7 @@ base::Status SnapshotManager::LoadFile(const std::string& path, bool flush_funct
     if (!st.ok())
       return base::Status::IoError("Failed loading the function libraries: " + st.message());
   }
+  if (aux != nullptr) *aux = std::move(result->aux);
   p.last_load_keys_loaded = result->keys_loaded;
   p.last_load_keys_expired = result->keys_expired;
   spdlog::info("Done loading RDB, keys loaded: {}, keys expired: {}.", result->keys_loaded,
@@ -341,10 +420,19 @@ base::Status SnapshotManager::LoadFile(const std::string& path, bool flush_funct
 base::Status SnapshotManager::LoadAtStart() {
   const std::string& path = state_.config.GetString("dbfilename");
   if (access(path.c_str(), F_OK) != 0) return base::Status::Ok();
-  base::Status status = LoadFile(path, /*flush_functions=*/false);
+  std::vector<std::pair<std::string, std::string>> aux;
+  base::Status status = LoadFile(path, /*flush_functions=*/false, &aux);
   if (!status.ok()) {
     return base::Status::IoError("Fatal error loading the DB (" + path + "): " + status.message() +
                                  ". Exiting.");
+  }
+  commands::PersistenceStatus& p = state_.persistence;
+  for (const auto& [name, value] : aux) {
+    if (name == "repl-id") p.loaded_repl_id = value;
+    if (name == "repl-offset") p.loaded_repl_offset = std::strtoll(value.c_str(), nullptr, 10);
+    if (name == "repl-stream-db") {
+      p.loaded_repl_stream_db = static_cast<int>(std::strtol(value.c_str(), nullptr, 10));
+    }
   }
   return base::Status::Ok();
 }
@@ -357,25 +445,14 @@ base::Status SnapshotManager::DebugReload() {
       -1, [&](int db, std::string_view key) { return keyspace.db(db).Find(key) != nullptr; });
   keyspace.FlushAll();
   state_.blocking.DbFlushed(-1);
-  base::Status status = LoadFile(state_.config.GetString("dbfilename"), /*flush_functions=*/true);
+  base::Status status =
+      LoadFile(state_.config.GetString("dbfilename"), /*flush_functions=*/true, nullptr);
   if (!status.ok()) {
     spdlog::warn("DEBUG RELOAD failed: {}", status.message());
     return Err(commands::errors::kDebugReloadFailed);
   }
   spdlog::info("DB reloaded by DEBUG RELOAD");
   return base::Status::Ok();
-}
-
-// Placeholders until the replication hooks land.
-bool SnapshotManager::StartStreamSnapshot(commands::StreamSnapshotJob) { return false; }
-void SnapshotManager::AbortStreamSnapshot() {}
-bool SnapshotManager::BackgroundSaveForReplication(std::function<void(const base::Status&)>) {
-  return false;
-}
-std::string SnapshotManager::RdbPath() const { return state_.config.GetString("dbfilename"); }
-base::StatusOr<std::vector<std::pair<std::string, std::string>>>
-SnapshotManager::LoadForReplication(const std::string&) {
-  return base::Status::IoError("not implemented");
 }
 
 }  // namespace tandem::persistence

@@ -13,7 +13,9 @@
 // Owner: the app; server thread only. Keeps state.persistence (INFO persistence) up to date.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -81,8 +83,13 @@ class SnapshotManager final : public commands::SnapshotControl, public commands:
   // Runs the BGSAVE in progress to its end now (DEBUG RELOAD).
   void CompleteBackgroundSaveNow();
   void BackgroundSaveDone(const base::Status& status);
-  // Reads and loads `path` into the (empty) keyspace and the function libraries.
-  base::Status LoadFile(const std::string& path, bool flush_functions);
+  // Reads and loads `path` into the (empty) keyspace and the function libraries; `aux`, when not
+  // null, receives the file's aux fields. A replica keeps keys that are already expired (its
+  // master's DELs remove them).
+  base::Status LoadFile(const std::string& path, bool flush_functions,
+                        std::vector<std::pair<std::string, std::string>>* aux);
+  // Ends a running stream snapshot or replication BGSAVE's waiters with `status`.
+  void NotifyReplication(const base::Status& status);
   // A failed BGSAVE waits this long before a save point or a scheduled BGSAVE retries it.
   bool RetryAllowed(int64_t now_s) const;
 
@@ -91,7 +98,11 @@ class SnapshotManager final : public commands::SnapshotControl, public commands:
   bool scheduled_ = false;         // BGSAVE SCHEDULE (or from EXEC) waits for the other child
   int64_t last_bgsave_try_s_ = 0;  // when the last BGSAVE was attempted
   uint64_t dirty_before_bgsave_ = 0;
-  std::unique_ptr<ForklessSave> save_;  // the BGSAVE in progress
+  std::unique_ptr<ForklessSave> save_;  // the BGSAVE (or stream snapshot) in progress
+  // Set while save_ is a diskless full sync's stream rather than a file.
+  std::optional<commands::StreamSnapshotJob> stream_job_;
+  // Full syncs waiting for the BGSAVE in progress (BackgroundSaveForReplication).
+  std::vector<std::function<void(const base::Status&)>> replication_waiters_;
   // Identifies save_ for the deferred calls (a call for an abandoned save does nothing).
   uint64_t generation_ = 0;
   int64_t next_slice_due_us_ = 0;  // when the next slice should start (steady clock)
