@@ -35,6 +35,13 @@ class Backlog {
   bool Contains(int64_t offset) const;
   // Appends to `out` the bytes from `offset` to the end. Requires Contains(offset).
   void CopyFrom(int64_t offset, std::string& out) const;
+
+ private:
+  size_t capacity_;
+  int64_t end_offset_;
+  std::string buffer_;  // the ring, sized `capacity_` on first append
+  size_t start_ = 0;    // index of the oldest byte
+  size_t size_ = 0;     // bytes held (histlen)
 };
 
 }  // namespace tandem::replication

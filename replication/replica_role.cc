@@ -79,6 +79,7 @@ void Replication::BecomeReplica(std::string host, int port) {
   state_.repl.replica = true;
   state_.repl.link_up = false;
   link_down_since_ms_ = 0;
+  UpdatePropagation();  // a replica forwards its master's stream, not its own effects
   ConnectToMaster();
 }
 
@@ -89,6 +90,7 @@ void Replication::BecomeMaster() {
   master_port_ = 0;
   state_.repl.replica = false;
   state_.repl.link_up = false;
+  UpdatePropagation();
   // The old history stays valid, as replid2, up to this offset: siblings may continue from us.
   ids_.Shift(offset_, rng_);
   DisconnectReplicas();
@@ -100,7 +102,7 @@ void Replication::BecomeMaster() {
       ids_.replid2, ids_.second_offset, ids_.replid);
 }
 
-void Replication::StartReplicaRole() {
+void Replication::StartReplica() {
   const std::string& replicaof = state_.config.GetString("replicaof");
   if (replicaof.empty()) return;
   char host[256] = {0};
@@ -120,6 +122,7 @@ void Replication::StartReplicaRole() {
   master_port_ = port;
   state_.repl.replica = true;
   state_.repl.link_up = false;
+  UpdatePropagation();
   ConnectToMaster();
 }
 
@@ -128,6 +131,7 @@ void Replication::ConnectToMaster() {
 }
 
 void Replication::StopLink() {
+  reconnect_timer_.cancel();
   if (link_ == nullptr) return;
   bool was_connected = link_->state() == LinkState::kConnected;
   if (was_connected) cached_db_ = link_->stream_db();
@@ -136,9 +140,11 @@ void Replication::StopLink() {
   state_.repl.link_up = false;
 }
 
-void Replication::ReplicaCron(int64_t now_ms) {
-  if (!state_.repl.replica || link_ != nullptr) return;
-  if (now_ms >= reconnect_at_ms_) ConnectToMaster();
+void Replication::ScheduleReconnect(int64_t delay_ms) {
+  reconnect_timer_.expires_after(std::chrono::milliseconds(delay_ms));
+  reconnect_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && state_.repl.replica && link_ == nullptr) ConnectToMaster();
+  });
 }
 
 // ---- MasterLinkHost
@@ -168,7 +174,8 @@ base::StatusOr<int> Replication::LoadFullSync(const std::string& path, std::stri
   ids_.replid = std::string(replid);
   ids_.ClearSecond();
   offset_ = offset;
-  ResetBacklog();
+  if (backlog_ != nullptr) backlog_->Reset(offset_);
+  EnsureBacklog();
   DisconnectReplicas();
   cached_master_ = true;
   state_.repl.link_up = true;
@@ -200,7 +207,7 @@ void Replication::LinkClosed(bool was_connected) {
   }
   state_.repl.link_up = false;
   link_.reset();
-  reconnect_at_ms_ = state_.clock.NowMs() + kReconnectDelayMs;
+  ScheduleReconnect(kReconnectDelayMs);
 }
 
 }  // namespace tandem::replication

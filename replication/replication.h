@@ -14,13 +14,16 @@
 // Owner: the app (one per process); server thread only.
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <random>
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "replication/backlog.h"
 #include "replication/master_link.h"
+#include "replication/replica_link.h"
 #include "replication/replication_ids.h"
 #include "replication/stream_encoder.h"
 #include "server/commands/dispatcher.h"
@@ -71,40 +74,64 @@ class Replication final : public commands::ReplicationControl,
 
  private:
   // ---- Shared by both roles (replication.cc).
+  // Appends bytes to the stream: advances offset_, appends to the backlog (when there is one) and
+  // to every replica (sent at once when online, else buffered until its full sync ends).
+  void FeedReplicas(std::string_view bytes);
+  // Closes every replica's connection now (CloseNow); ClientClosed then drops the links.
+  void DisconnectReplicas();
+  // Creates the backlog (repl-backlog-size) ending at offset_ unless there is one.
+  void EnsureBacklog();
+  // Registers this object as a Propagator iff the node is a master with a backlog (call after a
+  // role change or when the backlog appears or goes).
+  void UpdatePropagation();
+
   commands::ServerState& state_;
   commands::Dispatcher& dispatcher_;
   boost::asio::io_context& io_;
+  std::mt19937_64 rng_;
+  ReplicationIds ids_;                // master_replid, master_replid2, second_repl_offset
+  std::unique_ptr<Backlog> backlog_;  // null: repl_backlog_active:0
+  int64_t offset_ = 0;                // master_repl_offset
+  // The SELECT state of the stream this node feeds (ForgetDb on a new full sync, a promotion).
+  StreamEncoder encoder_;
+  bool propagating_ = false;  // registered with state_.propagation
 
   // ---- Primary side: replica links, full syncs, the feed, WAIT, min-replicas, FAILOVER
   // (replication.cc and the primary_*.cc files).
+  std::map<uint64_t, ReplicaLink> links_;  // by client id: handshakes and replicas
 
   // ---- Replica side: the master link, REPLICAOF, the cached master (replica_*.cc files).
-  // INFO replication's replica fields, from master_host to replica_announced (replica_info.cc).
+  // INFO replication's replica fields, from master_host to replica_announced (after role:slave,
+  // before connected_slaves).
   void AppendReplicaFields(std::string& out);
-  // ROLE on a replica: ["slave", host, port, link state, offset or -1] (replica_info.cc).
+  // ROLE on a replica: ["slave", host, port, state, offset].
   void ReplyReplicaRole(commands::Context& ctx);
-  // From Start(): `replicaof` in the config makes this node a replica; a restarted replica takes
-  // the loaded RDB's repl-id/offset as its cached master.
-  void StartReplicaRole();
-  // From Cron(): reconnects a closed link (about once a second).
-  void ReplicaCron(int64_t now_ms);
+  // Start() on a node whose `replicaof` is set: the loaded RDB's repl-id/offset become the cached
+  // master, then the link connects.
+  void StartReplica();
+  // The link to the master while this node is a replica (null otherwise). REPLCONF GETACK from
+  // the master client calls link_->SendAck().
+  std::shared_ptr<MasterLink> link_;
+
+  // replica_role.cc
   // REPLICAOF host port: a master caches its own history first (PSYNC2 demotion); an existing
   // link is dropped; its own replicas stay (chained).
   void BecomeReplica(std::string host, int port);
   // REPLICAOF NO ONE: the old history becomes replid2; sub-replicas are dropped, the backlog kept.
   void BecomeMaster();
   void ConnectToMaster();
+  // Retries a closed link after `delay_ms` (Redis retries from its once-a-second cron).
+  void ScheduleReconnect(int64_t delay_ms);
   // Closes the link without a LinkClosed call (REPLICAOF, promotion, destruction).
   void StopLink();
 
-  std::shared_ptr<MasterLink> link_;  // null between attempts and on a master
   std::string master_host_;
   int master_port_ = 0;
   // The cached master: PSYNC may ask for ids_.replid from offset_ + 1, continuing in cached_db_.
   bool cached_master_ = false;
   int cached_db_ = 0;
   int64_t link_down_since_ms_ = 0;  // when a synced link was lost (0: never up)
-  int64_t reconnect_at_ms_ = 0;     // a closed link is retried from then
+  boost::asio::steady_timer reconnect_timer_{io_};
 };
 
 }  // namespace tandem::replication

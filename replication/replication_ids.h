@@ -16,8 +16,8 @@
 namespace tandem::replication {
 
 struct ReplicationIds {
-  std::string replid;   // 40 lowercase hex characters
-  std::string replid2;  // 40 '0' characters when there is no previous history
+  std::string replid;                                                // 40 lowercase hex characters
+  std::string replid2 = "0000000000000000000000000000000000000000";  // 40 '0's: no previous history
   int64_t second_offset = -1;  // second_repl_offset: -1 when replid2 is unset
 
   // A fresh random id (40 hex chars); replid2 cleared.
