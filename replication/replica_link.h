@@ -32,15 +32,16 @@ struct FileCloser {
 struct ReplicaLink {
   commands::Client* client = nullptr;
   ReplicaState state = ReplicaState::kHandshake;
-  int listening_port = 0;    // REPLCONF listening-port
-  std::string announced_ip;  // REPLCONF ip-address (empty: the peer address)
-  bool capa_eof = false;     // REPLCONF capa eof: accepts the diskless framing
-  bool capa_psync2 = false;  // REPLCONF capa psync2: +CONTINUE carries the replid
-  bool legacy_sync = false;  // SYNC: no offsets, never ACKs
-  int64_t ack_offset = 0;    // the highest REPLCONF ACK offset
-  int64_t ack_time_ms = 0;   // when the last ACK (or the link) came
-  int64_t sync_offset = 0;   // +FULLRESYNC's offset
-  bool diskless = false;     // its full sync uses the EOF framing
+  int listening_port = 0;     // REPLCONF listening-port
+  std::string announced_ip;   // REPLCONF ip-address (empty: the peer address)
+  bool capa_eof = false;      // REPLCONF capa eof: accepts the diskless framing
+  bool capa_psync2 = false;   // REPLCONF capa psync2: +CONTINUE carries the replid
+  bool legacy_sync = false;   // SYNC: no offsets, never ACKs
+  int64_t ack_offset = 0;     // the highest REPLCONF ACK offset
+  int64_t ack_time_ms = 0;    // when the last ACK (or the link) came
+  int64_t sync_offset = 0;    // +FULLRESYNC's offset
+  int64_t wait_start_ms = 0;  // when it asked for a full sync (repl-diskless-sync-delay)
+  bool diskless = false;      // its full sync uses the EOF framing
   // Online but the stream waits for the first ACK (after an EOF-framed payload).
   bool awaiting_first_ack = false;
   std::string pending;  // stream bytes held until the payload is sent (or the first ACK)

@@ -20,6 +20,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "replication/backlog.h"
 #include "replication/master_link.h"
@@ -98,7 +99,69 @@ class Replication final : public commands::ReplicationControl,
 
   // ---- Primary side: replica links, full syncs, the feed, WAIT, min-replicas, FAILOVER
   // (replication.cc and the primary_*.cc files).
+  // A client waiting in WAIT until `numreplicas` replicas ACK `offset` (or `deadline_ms`, 0:
+  // never).
+  struct Waiter {
+    commands::Client* client;
+    int64_t offset;
+    int64_t numreplicas;
+    int64_t deadline_ms;
+  };
+
+  // replication.cc
+  void OnceASecond(int64_t now_ms);
+  // Closes replicas over client-output-buffer-limit replica (stream buffered during a full sync
+  // included), with Redis's log line.
+  void EnforceOutputLimit(ReplicaLink& link, int64_t now_ms);
+  // Replicas past the handshake (INFO connected_slaves).
+  size_t ReplicaCount() const;
+  void AppendMasterInfo(std::string& out);
+  // Master restart: the loaded RDB's history becomes replid2 and the stream continues its offsets.
+  void AdoptLoadedHistory();
+
+  // primary_sync.cc: PSYNC/SYNC and full syncs.
+  // Answers +CONTINUE and sends the backlog from `offset`.
+  void ContinuePartialSync(ReplicaLink& link, int64_t offset, commands::Context& ctx);
+  // Starts the snapshot for the replicas waiting for one when it is time (delay, max-replicas)
+  // and no other runs; retried from the cron.
+  void MaybeStartFullSync(int64_t now_ms);
+  bool StartDisklessSync(int64_t now_ms);
+  bool StartDiskSync();
+  // The replicas of the running snapshot (kWaitBgsaveEnd).
+  std::vector<ReplicaLink*> SnapshotReceivers();
+  void WriteFullResyncReply(ReplicaLink& link);
+  void OnDisklessBytes(std::string_view bytes);
+  void OnSnapshotDone(const base::Status& status, int64_t now_ms);
+  // Disk mode: the next piece of the RDB file to `client_id` (called when its output drained).
+  void SendFileChunk(uint64_t client_id);
+  // The payload is sent: the replica is online and gets the stream buffered meanwhile (after its
+  // first ACK with the EOF framing).
+  void PutOnline(ReplicaLink& link, bool wait_first_ack, int64_t now_ms);
+  void SendKeepAlives();
+
+  // primary_wait.cc: WAIT, REPLCONF ACK, min-replicas.
+  // Replicas online whose ACK reached `offset`.
+  int64_t CountAcked(int64_t offset) const;
+  void OnAck(ReplicaLink& link, int64_t offset, int64_t now_ms);
+  // Replies to the waiters that are satisfied or past their deadline.
+  void ServeWaiters(int64_t now_ms);
+  // Feeds one REPLCONF GETACK * after this event-loop iteration (coalesced).
+  void RequestAcks();
+  // Recomputes state_.repl.too_few_replicas and good_replicas_.
+  void UpdateGoodReplicas(int64_t now_ms);
+
   std::map<uint64_t, ReplicaLink> links_;  // by client id: handshakes and replicas
+  std::vector<Waiter> waiters_;
+  bool getack_requested_ = false;
+  int good_replicas_ = 0;          // min_slaves_good_slaves
+  bool snapshot_running_ = false;  // a full sync's snapshot (stream or disk) runs
+  bool snapshot_diskless_ = false;
+  bool snapshot_header_sent_ = false;  // diskless: +FULLRESYNC and $EOF went to its receivers
+  std::string eof_mark_;               // diskless: the 40 characters around the payload
+  int64_t last_second_ms_ = 0;         // when OnceASecond last ran
+  int64_t seconds_ = 0;                // OnceASecond calls (the PING period counts them)
+  int64_t no_replicas_since_ms_ = 0;   // repl-backlog-ttl
+  bool started_ = false;
 
   // ---- Replica side: the master link, REPLICAOF, the cached master (replica_*.cc files).
   // INFO replication's replica fields, from master_host to replica_announced (after role:slave,

@@ -31,9 +31,10 @@ std::optional<ClientType> ParseClientType(std::string_view name) {
   return std::nullopt;
 }
 
-// Monitors are normal clients, as in Redis. Replica and primary connections do not exist in Tandem
-// yet.
+// Monitors are normal clients, as in Redis.
 ClientType TypeOf(const Client& c) {
+  if (c.flags & kClientMaster) return ClientType::kMaster;
+  if ((c.flags & kClientReplica) && !(c.flags & kClientMonitor)) return ClientType::kReplica;
   return c.subscribed() ? ClientType::kPubsub : ClientType::kNormal;
 }
 

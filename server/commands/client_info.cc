@@ -10,7 +10,12 @@ namespace {
 // The "flags" letters, in Redis's order; "N" when none applies.
 std::string FlagLetters(const Client& c) {
   std::string letters;
-  if (c.flags & kClientMonitor) letters += 'O';
+  if (c.flags & kClientMonitor) {
+    letters += 'O';
+  } else if (c.flags & kClientReplica) {
+    letters += 'S';
+  }
+  if (c.flags & kClientMaster) letters += 'M';
   if (c.subscribed()) letters += 'P';
   if (c.multi) letters += 'x';
   if (c.blocked) letters += 'b';

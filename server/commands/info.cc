@@ -283,9 +283,9 @@ void StatsSection(ServerState& server, SectionWriter& w) {
     w.Field(name, "0.00");
   }
   w.Field("rejected_connections", s.rejected_connections);
-  w.Field("sync_full", 0);
-  w.Field("sync_partial_ok", 0);
-  w.Field("sync_partial_err", 0);
+  w.Field("sync_full", s.sync_full);
+  w.Field("sync_partial_ok", s.sync_partial_ok);
+  w.Field("sync_partial_err", s.sync_partial_err);
   w.Field("expired_keys", ks.expired_keys);
   w.Fixed("expired_stale_perc", "%.2f", ks.expired_stale_perc * 100);
   w.Field("expired_time_cap_reached_count", ks.expired_time_cap_reached_count);

@@ -53,6 +53,9 @@ struct ServerStats {
   uint64_t total_reads_processed = 0;
   uint64_t total_writes_processed = 0;
   uint64_t dirty = 0;  // writes since start (rdb_changes_since_last_save later)
+  uint64_t sync_full = 0;         // full syncs served to replicas
+  uint64_t sync_partial_ok = 0;   // PSYNCs answered +CONTINUE
+  uint64_t sync_partial_err = 0;  // PSYNCs with a replid that got a full sync
   uint64_t instantaneous_ops_per_sec = 0;
   uint64_t used_memory_peak = 0;                 // highest base::UsedMemory() seen (INFO, cron)
   std::map<std::string, uint64_t> error_counts;  // errorstats, by error code ("ERR", "WRONGTYPE")
