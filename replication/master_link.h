@@ -67,10 +67,10 @@ class MasterLinkHost {
 
 // INFO replication's view of the link.
 struct MasterLinkInfo {
-  int64_t last_io_ms = 0;         // when bytes last came from the master (0: never)
-  int64_t read_offset = 0;        // slave_read_repl_offset: stream bytes received, applied or not
-  int64_t transfer_size = -1;     // master_sync_total_bytes (-1 with the EOF framing)
-  int64_t transfer_read = 0;      // master_sync_read_bytes
+  int64_t last_io_ms = 0;      // when bytes last came from the master (0: never)
+  int64_t read_offset = 0;     // slave_read_repl_offset: stream bytes received, applied or not
+  int64_t transfer_size = -1;  // master_sync_total_bytes (-1 before the header, 0 with EOF)
+  int64_t transfer_read = 0;   // master_sync_read_bytes
   int64_t transfer_last_io_ms = 0;
 };
 

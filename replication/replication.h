@@ -175,6 +175,26 @@ class Replication final : public commands::ReplicationControl,
   // The link to the master while this node is a replica (null otherwise). REPLCONF GETACK from
   // the master client calls link_->SendAck().
   std::shared_ptr<MasterLink> link_;
+
+  // replica_role.cc
+  // REPLICAOF host port: a master caches its own history first (PSYNC2 demotion); an existing
+  // link is dropped; its own replicas stay (chained).
+  void BecomeReplica(std::string host, int port);
+  // REPLICAOF NO ONE: the old history becomes replid2; sub-replicas are dropped, the backlog kept.
+  void BecomeMaster();
+  void ConnectToMaster();
+  // Retries a closed link after `delay_ms` (Redis retries from its once-a-second cron).
+  void ScheduleReconnect(int64_t delay_ms);
+  // Closes the link without a LinkClosed call (REPLICAOF, promotion, destruction).
+  void StopLink();
+
+  std::string master_host_;
+  int master_port_ = 0;
+  // The cached master: PSYNC may ask for ids_.replid from offset_ + 1, continuing in cached_db_.
+  bool cached_master_ = false;
+  int cached_db_ = 0;
+  int64_t link_down_since_ms_ = 0;  // when a synced link was lost (0: never up)
+  boost::asio::steady_timer reconnect_timer_{io_};
 };
 
 }  // namespace tandem::replication
