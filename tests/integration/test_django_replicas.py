@@ -151,6 +151,24 @@ def test_django_redis_spreads_reads_over_the_replicas(django_redis_cache):
     assert "get" not in nodes.calls(nodes.pc)
 
 
+def test_wait_on_the_writing_connection_gives_read_your_writes(django_redis_cache):
+    """The pattern docs/django.md recommends: the write and WAIT on one connection (a pipeline),
+    so WAIT counts the replicas that have this write; reads right after it see it."""
+    from django_redis import get_redis_connection
+    nodes = django_redis_cache
+    primary = get_redis_connection("default")
+    assert primary.connection_pool.connection_kwargs["port"] == nodes.primary.port
+    for i in range(20):
+        with primary.pipeline(transaction=False) as pipe:
+            cache.set(f"profile:{i}", {"version": i}, client=pipe)
+            pipe.wait(2, 1000)
+            stored, acked = pipe.execute()
+        assert stored and acked == 2, f"WAIT returned {acked}"
+        assert cache.get(f"profile:{i}") == {"version": i}
+    assert sum(nodes.replica_calls("get")) == 20
+    assert nodes.calls(nodes.pc).get("wait") == 20
+
+
 def test_cached_sessions_write_to_the_primary(django_redis_cache):
     nodes = django_redis_cache
     client = Client()
