@@ -144,7 +144,8 @@ def test_killing_the_link_mid_stream_gives_a_partial_sync(server_factory):
     try:
         wait_until(lambda: pc.llen("stream-of-writes") > 200, "writes under way")
         killed = kill_replica_links(pc)
-        wait_until(lambda: pc.llen("stream-of-writes") > 2000, "writes after the kill")
+        at_kill = pc.llen("stream-of-writes")
+        wait_until(lambda: pc.llen("stream-of-writes") > at_kill + 2000, "writes after the kill")
     finally:
         stop.set()
         writer.join()
