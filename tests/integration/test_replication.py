@@ -2,20 +2,18 @@
 stream after it, partial resyncs (dropped link, restart, promotion with PSYNC2), backlog overflow,
 chains, WAIT, min-replicas-to-write, READONLY/MASTERDOWN, INFO replication and ROLE shapes, and
 expired keys on replicas. Every wait is bounded (support/replication.py) and reports offsets."""
-import os
 import re
 import threading
 import time
 
-import pytest
 import redis
 
 from support.calls import call
 from support.dataset import assert_same, fill_every_type, snapshot
 from support.processes import free_port
-from support.replication import (FAST_SYNC, info, info_int, master_offset, replica_lines,
-                                 replicate, start_replicated, stopped, sync_counters, wait_acked,
-                                 wait_link_up, wait_online, wait_synced, wait_until)
+from support.replication import (FAST_SYNC, info, master_offset, replica_lines, replicate,
+                                 start_replicated, stopped, sync_counters, wait_acked, wait_online,
+                                 wait_synced, wait_until)
 from support.resp_socket import RawConnection
 
 # Redis 7.0's INFO replication fields, in its order (checked against redis-server 7.0.15).

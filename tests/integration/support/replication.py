@@ -23,12 +23,8 @@ def info(client, section="replication"):
     return fields
 
 
-def info_int(client, field, section="replication"):
-    return int(info(client, section)[field])
-
-
 def master_offset(client):
-    return info_int(client, "master_repl_offset")
+    return int(info(client)["master_repl_offset"])
 
 
 def sync_counters(client):
@@ -85,11 +81,6 @@ def wait_online(primary_client, n, limit=DEFAULT_LIMIT):
         lines = replica_lines(info(primary_client))
         return len(lines) == n and all(r.get("state") == "online" for r in lines)
     wait_until(ready, f"{n} online replica(s)", limit, state=lambda: describe(primary_client))
-
-
-def wait_link_up(replica_client, limit=DEFAULT_LIMIT):
-    wait_until(lambda: info(replica_client).get("master_link_status") == "up",
-               "master_link_status:up", limit, state=lambda: describe(replica_client))
 
 
 def wait_synced(primary_client, replica_client, limit=DEFAULT_LIMIT):
