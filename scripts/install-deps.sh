@@ -12,7 +12,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
   redis-tools redis-server
-  python3 python3-redis python3-pytest python3-celery
+  python3 python3-redis python3-pytest python3-celery python3-django python3-django-redis
   valgrind
 )
 

@@ -1,0 +1,252 @@
+#!/usr/bin/env python3
+"""Replication benchmark, tandem-server and redis-server one after the other in the same run, each
+replicating to itself (the same binary on both ends):
+  1. full-sync time of KEYS keys of VALUE_SIZE bytes to a fresh replica (diskless, no delay): from
+     REPLICAOF to master_link_status:up with the replica's offset equal to the primary's;
+  2. primary throughput, redis-benchmark -t set,get -P PIPELINE -c CLIENTS -n REQUESTS, with no
+     replica and with two replicas attached;
+  3. replication lag in bytes (primary master_repl_offset - replica slave_repl_offset, the replica
+     read first so the figure is an upper bound), sampled every 100 ms on both replicas during a
+     full-speed redis-benchmark -t set -P PIPELINE load: max and p99 over the samples.
+Prints a markdown table with the ratios (tandem/redis) on stdout; progress goes to stderr. Run
+through bench/replication.sh."""
+import csv
+import io
+import os
+import pathlib
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import redis
+
+KEYS = int(os.environ.get("KEYS", "1000000"))
+VALUE_SIZE = int(os.environ.get("VALUE_SIZE", "100"))
+REQUESTS = int(os.environ.get("REQUESTS", "1000000"))
+LAG_REQUESTS = int(os.environ.get("LAG_REQUESTS", "2000000"))
+CLIENTS = int(os.environ.get("CLIENTS", "50"))
+PIPELINE = int(os.environ.get("PIPELINE", "16"))
+SAMPLE_S = 0.1
+# TANDEM / REDIS are accepted as short names for TANDEM_SERVER / REDIS_SERVER.
+TANDEM = os.environ.get("TANDEM_SERVER") or os.environ.get(
+    "TANDEM", "build/release/server/app/tandem-server")
+REDIS = os.environ.get("REDIS_SERVER") or os.environ.get("REDIS", "redis-server")
+TIMEOUT_S = 600
+MiB = 1024 * 1024
+
+
+def log(*args):
+    print(*args, file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, name, binary, directory):
+        self.name, self.binary, self.dir = name, binary, directory
+        self.dir.mkdir()
+        self.port = free_port()
+        self.proc = None
+
+    def start(self):
+        args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", "no", "--dir", str(self.dir), "--repl-diskless-sync-delay", "0"]
+        log_file = open(self.dir / "server.log", "ab")
+        self.proc = subprocess.Popen(args, stdout=log_file, stderr=subprocess.STDOUT, cwd=self.dir)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited: {self.log_tail()}")
+            try:
+                if self.client().ping():
+                    return self
+            except redis.exceptions.ConnectionError:
+                time.sleep(0.02)
+        raise RuntimeError(f"{self.name} did not answer PING: {self.log_tail()}")
+
+    def log_tail(self):
+        return (self.dir / "server.log").read_text(errors="replace")[-2000:]
+
+    def client(self):
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=TIMEOUT_S)
+
+    def info(self):
+        """INFO replication as {field: text}."""
+        text = self.client().execute_command("INFO", "replication")
+        if isinstance(text, dict):  # redis-py parsed it
+            return {k: str(v) for k, v in text.items()}
+        return dict(line.split(":", 1) for line in text.decode().splitlines() if ":" in line)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+
+def wait_for(predicate, what, limit=TIMEOUT_S, interval=0.01):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise RuntimeError(f"{what} not reached within {limit}s")
+
+
+def in_sync(primary, replica):
+    """The replica's link is up and its applied offset equals the primary's."""
+    r = replica.info()
+    return (r.get("master_link_status") == "up"
+            and r.get("slave_repl_offset") == primary.info()["master_repl_offset"])
+
+
+def load_keys(server, resp_path):
+    with open(resp_path, "rb") as f:
+        subprocess.run(["redis-cli", "-p", str(server.port), "--pipe"], stdin=f, check=True,
+                       stdout=subprocess.DEVNULL, timeout=TIMEOUT_S)
+    assert server.client().dbsize() == KEYS
+
+
+def benchmark(server, tests, requests):
+    """{TEST: requests/s} from one redis-benchmark run."""
+    out = subprocess.run(
+        ["redis-benchmark", "-p", str(server.port), "-t", tests, "-n", str(requests), "-c",
+         str(CLIENTS), "-P", str(PIPELINE), "-r", str(KEYS), "-d", str(VALUE_SIZE), "--csv"],
+        capture_output=True, text=True, check=True, timeout=TIMEOUT_S).stdout
+    return {row["test"]: float(row["rps"]) for row in csv.DictReader(io.StringIO(out))}
+
+
+def attach(primary, replica):
+    """REPLICAOF, then seconds until the replica is up with the primary's offset."""
+    client = replica.client()
+    began = time.monotonic()
+    client.execute_command("REPLICAOF", "127.0.0.1", primary.port)
+    wait_for(lambda: in_sync(primary, replica), f"{replica.name} in sync")
+    elapsed = time.monotonic() - began
+    assert client.dbsize() == primary.client().dbsize(), f"{replica.name} has other keys"
+    return elapsed
+
+
+def lag_under_load(primary, replicas):
+    """Samples primary offset - replica offset every SAMPLE_S during a SET load; returns
+    (max, p99, samples) in bytes, and the load's requests/s."""
+    samples = []
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            applied = [int(r.info()["slave_repl_offset"]) for r in replicas]
+            produced = int(primary.info()["master_repl_offset"])
+            samples.extend(max(produced - a, 0) for a in applied)
+            time.sleep(SAMPLE_S)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        rps = benchmark(primary, "set", LAG_REQUESTS)["SET"]
+    finally:
+        done.set()
+        sampler.join()
+    for replica in replicas:
+        wait_for(lambda: in_sync(primary, replica), f"{replica.name} caught up after the load")
+    samples.sort()
+    p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))] if samples else 0
+    return (samples[-1] if samples else 0), p99, len(samples), rps
+
+
+def measure(name, binary, work, resp_path):
+    base = work / name
+    base.mkdir()
+    servers = [Server(f"{name}-{role}", binary, base / role)
+               for role in ("primary", "replica1", "replica2")]
+    primary, replicas = servers[0], servers[1:]
+    result = {}
+    try:
+        for server in servers:
+            server.start()
+        log(f"{name}: loading {KEYS:,} keys")
+        load_keys(primary, resp_path)
+        log(f"{name}: set,get with no replica")
+        alone = benchmark(primary, "set,get", REQUESTS)
+        result["set_rps_0"], result["get_rps_0"] = alone["SET"], alone["GET"]
+        log(f"{name}: full sync to a fresh replica")
+        result["full_sync_s"] = attach(primary, replicas[0])
+        attach(primary, replicas[1])
+        log(f"{name}: set,get with two replicas")
+        both = benchmark(primary, "set,get", REQUESTS)
+        result["set_rps_2"], result["get_rps_2"] = both["SET"], both["GET"]
+        for replica in replicas:
+            wait_for(lambda: in_sync(primary, replica), f"{replica.name} caught up")
+        log(f"{name}: lag during a full-speed SET load")
+        (result["lag_max"], result["lag_p99"], result["lag_samples"],
+         result["lag_load_rps"]) = lag_under_load(primary, replicas)
+    finally:
+        for server in servers:
+            server.stop()
+    result["set_ratio"] = result["set_rps_2"] / result["set_rps_0"]
+    result["get_ratio"] = result["get_rps_2"] / result["get_rps_0"]
+    return result
+
+
+def main():
+    work = pathlib.Path(tempfile.mkdtemp(prefix="tandem-replication."))
+    try:
+        resp_path = work / "load.resp"
+        value = b"v" * VALUE_SIZE
+        with open(resp_path, "wb") as f:
+            for i in range(KEYS):
+                key = b"key:%012d" % i
+                f.write(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n"
+                        % (len(key), key, len(value), value))
+        ours = measure("tandem", os.path.abspath(TANDEM), work, resp_path)
+        theirs = measure("redis", shutil.which(REDIS) or REDIS, work, resp_path)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"{KEYS:,} keys of {VALUE_SIZE} bytes; redis-benchmark -c {CLIENTS} -P {PIPELINE} "
+          f"-r {KEYS} -d {VALUE_SIZE}: set,get -n {REQUESTS:,}, lag load set -n {LAG_REQUESTS:,}; "
+          f"each server replicates to its own kind\n")
+    print("| measure | tandem | redis | tandem/redis |")
+    print("|---|---:|---:|---:|")
+    rows = [
+        ("full sync to a fresh replica (s)", "full_sync_s", "{:.2f}"),
+        ("SET rps, no replica", "set_rps_0", "{:,.0f}"),
+        ("SET rps, 2 replicas", "set_rps_2", "{:,.0f}"),
+        ("SET rps 2 replicas / none", "set_ratio", "{:.2f}"),
+        ("GET rps, no replica", "get_rps_0", "{:,.0f}"),
+        ("GET rps, 2 replicas", "get_rps_2", "{:,.0f}"),
+        ("GET rps 2 replicas / none", "get_ratio", "{:.2f}"),
+        ("SET rps during the lag run", "lag_load_rps", "{:,.0f}"),
+        ("replication lag, max (KiB)", "lag_max", lambda v: f"{v / 1024:,.1f}"),
+        ("replication lag, p99 (KiB)", "lag_p99", lambda v: f"{v / 1024:,.1f}"),
+        ("lag samples (both replicas)", "lag_samples", "{}"),
+    ]
+    for label, key, fmt in rows:
+        show = fmt.format if isinstance(fmt, str) else fmt
+        a, b = ours[key], theirs[key]
+        ratio = f"{a / b:.2f}" if b else "-"
+        print(f"| {label} | {show(a)} | {show(b)} | {ratio} |")
+    print()
+    checks = [
+        ("full sync no slower than redis->redis", ours["full_sync_s"] <= theirs["full_sync_s"]),
+        ("SET with 2 replicas >= 0.9x without", ours["set_ratio"] >= 0.9),
+        ("lag under 1 MiB at every sample", ours["lag_max"] < MiB),
+    ]
+    print("Targets (tandem): " + "; ".join(f"{what}: {'yes' if ok else 'NO'}"
+                                           for what, ok in checks))
+
+
+if __name__ == "__main__":
+    main()
