@@ -32,8 +32,8 @@ void Replication::Wait(commands::Context& ctx) {
   std::optional<int64_t> timeout = base::ParseInt64(ctx.argv[2]);
   if (!timeout) return ctx.Error("ERR timeout is not an integer or out of range");
   if (*timeout < 0) return ctx.Error("ERR timeout is negative");
-  // Every write so far, this client's included, is at or before offset_.
-  int64_t target = offset_;
+  // The stream up to this client's last command (not the GETACKs fed since).
+  int64_t target = ctx.client.woff;
   int64_t acked = CountAcked(target);
   if (acked >= *numreplicas || !ctx.CanBlock()) return ctx.reply().Integer(acked);
   int64_t deadline = *timeout > 0 ? ctx.now_ms + *timeout : 0;
@@ -79,7 +79,10 @@ void Replication::ServeWaiters(int64_t now_ms) {
     (acked >= w.numreplicas || expired ? done : still).push_back(w);
   }
   waiters_ = std::move(still);
+  // A blocked command is counted in commandstats when it is answered, as Redis does.
+  const commands::CommandSpec* wait = state_.commands.Find("wait");
   for (const Waiter& w : done) {
+    ++state_.stats.commands[wait->id].calls;
     w.client->reply().Integer(CountAcked(w.offset));
     w.client->connection().Flush();
     w.client->connection().ResumeServed();

@@ -134,6 +134,7 @@ void Replication::Start() {
   no_replicas_since_ms_ = state_.clock.NowMs();
   if (!state_.config.GetString("replicaof").empty()) return StartReplica();
   AdoptLoadedHistory();
+  UpdateGoodReplicas(state_.clock.NowMs());  // min-replicas-to-write refuses from the start
 }
 
 void Replication::AdoptLoadedHistory() {

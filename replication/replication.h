@@ -92,7 +92,9 @@ class Replication final : public commands::ReplicationControl,
   std::mt19937_64 rng_;
   ReplicationIds ids_;                // master_replid, master_replid2, second_repl_offset
   std::unique_ptr<Backlog> backlog_;  // null: repl_backlog_active:0
-  int64_t offset_ = 0;                // master_repl_offset
+  // master_repl_offset; it is state_.repl.offset, which the dispatcher copies into each client's
+  // woff after its command (WAIT waits for that).
+  int64_t& offset_ = state_.repl.offset;
   // The SELECT state of the stream this node feeds (ForgetDb on a new full sync, a promotion).
   StreamEncoder encoder_;
   bool propagating_ = false;  // registered with state_.propagation

@@ -105,6 +105,8 @@ class Client {
   bool blocked = false;  // waiting in a blocking command (BlockingRegistry keeps it)
   // True while EXEC runs this client's queued commands (blocking commands must not block).
   bool in_exec = false;
+  // The replication offset after this client's last command: what WAIT waits for replicas to reach.
+  int64_t woff = 0;
 
  private:
   uint64_t id_;

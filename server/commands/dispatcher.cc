@@ -256,6 +256,7 @@ DispatchResult Dispatcher::Execute(Client& client, std::span<const std::string_v
   server_.propagation.BeginUnit();
   DispatchResult result = Call(client, *spec, argv, now_ms);
   server_.propagation.EndUnit();
+  client.woff = server_.repl.offset;
   ServeBlockedClients();
   return result;
 }
@@ -288,6 +289,7 @@ void Dispatcher::ServeBlockedClients() {
     server_.propagation.BeginUnit();
     bool done = Call(client, *spec, argv, server_.clock.NowMs()) == DispatchResult::kDone;
     server_.propagation.EndUnit();
+    client.woff = server_.repl.offset;
     return done;
   });
 }

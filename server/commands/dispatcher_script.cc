@@ -46,6 +46,14 @@ void Dispatcher::RunFromScript(Client& client, std::span<const std::string_view>
   }
   bool write = (spec->flags & kWrite) != 0;
   if (write && rules.read_only) return Reject(client, spec, errors::kScriptWriteFromReadOnly);
+  // The replication checks of the dispatcher, for the script's caller.
+  const Client* caller = server_.script.caller;
+  if (write && !(caller != nullptr && (caller->flags & kClientMaster))) {
+    if (server_.repl.replica && server_.settings.replica_read_only) {
+      return Reject(client, spec, errors::kReadOnlyReplica);
+    }
+    if (server_.repl.too_few_replicas) return Reject(client, spec, errors::kNoReplicas);
+  }
   // As Redis: memory is checked only until the script's first write, which cannot be undone.
   if ((spec->flags & kDenyOom) && !rules.allow_oom && rules.oom_at_start && !server_.script.wrote) {
     return Reject(client, spec, errors::kOom);

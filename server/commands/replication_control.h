@@ -20,6 +20,7 @@ struct ReplicationStatus {
   bool link_up = false;  // the link to the master is synced and streaming (master_link_status:up)
   // min-replicas-to-write is set and fewer good replicas are connected: writes get NOREPLICAS.
   bool too_few_replicas = false;
+  int64_t offset = 0;  // master_repl_offset: the stream's bytes so far (Client::woff's source)
 };
 
 class ReplicationControl {
