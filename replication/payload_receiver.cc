@@ -66,12 +66,12 @@ PayloadReceiver::Result PayloadReceiver::FeedHeader(std::string_view input, size
     line_.append(input.substr(pos, nl - pos));
     pos = nl + 1;
     if (!line_.empty() && line_.back() == '\r') line_.pop_back();
-    std::string line = std::move(line_);
-    line_.clear();
+    std::string line;
+    line.swap(line_);
     if (line.empty()) continue;  // keep-alive newline
     *consumed = pos;
-    if (line[0] == '-') return Fail("MASTER aborted replication with an error: " + line.substr(1));
-    if (line[0] != '$') {
+    if (line.starts_with('-')) return Fail("MASTER aborted replication with an error: " + line.substr(1));
+    if (!line.starts_with('$')) {
       return Fail("Bad protocol from MASTER, the first byte is not '$' (we received '" + line +
                   "'), are you sure the host and port are right?");
     }
