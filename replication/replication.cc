@@ -72,7 +72,7 @@ void Replication::FeedReplicas(std::string_view bytes) {
           link.pending.append(bytes);
         } else {
           link.client->reply().Raw(bytes);
-          link.client->connection().Flush();
+          ScheduleReplicaFlush();
         }
         break;
     }
@@ -105,9 +105,23 @@ void Replication::UpdatePropagation() {
 }
 
 void Replication::Propagate(int db, std::span<const std::string_view> argv) {
-  std::string bytes;
-  encoder_.Encode(db, argv, bytes);
-  FeedReplicas(bytes);
+  encoded_.clear();
+  encoder_.Encode(db, argv, encoded_);
+  FeedReplicas(encoded_);
+  if (encoded_.capacity() > 1024 * 1024) std::string().swap(encoded_);  // after a huge value
+}
+
+void Replication::ScheduleReplicaFlush() {
+  auto flush = [this] {
+    flush_scheduled_ = false;
+    for (auto& [id, link] : links_) {
+      if (link.state == ReplicaState::kOnline) link.client->connection().Flush();
+    }
+  };
+  if (state_.control == nullptr) return flush();
+  if (flush_scheduled_) return;
+  flush_scheduled_ = true;
+  state_.control->Defer(flush, 0);
 }
 
 // ---- Start-up and cron.
@@ -120,6 +134,11 @@ void Replication::Start() {
       if (backlog_ != nullptr) {
         backlog_->Resize(static_cast<size_t>(state_.config.GetInt("repl-backlog-size")));
       }
+      return base::Status::Ok();
+    });
+    replica_limit_ = state_.config.ClientOutputBufferLimits().replica;
+    state_.config.OnChange("client-output-buffer-limit", [this](const std::string&) {
+      replica_limit_ = state_.config.ClientOutputBufferLimits().replica;
       return base::Status::Ok();
     });
     state_.config.OnChange("min-replicas-to-write", [this](const std::string&) {
@@ -201,7 +220,7 @@ void Replication::OnceASecond(int64_t now_ms) {
 void Replication::EnforceOutputLimit(ReplicaLink& link, int64_t now_ms) {
   if (link.state == ReplicaState::kHandshake || (link.client->flags & commands::kClientCloseASAP))
     return;
-  config::OutputBufferLimit limit = state_.config.ClientOutputBufferLimits().replica;
+  const config::OutputBufferLimit& limit = replica_limit_;
   uint64_t used = link.client->connection().OutputBufferSize() + link.pending.size();
   bool over = limit.hard_limit_bytes > 0 && used >= limit.hard_limit_bytes;
   if (limit.soft_limit_bytes > 0 && used >= limit.soft_limit_bytes) {

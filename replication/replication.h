@@ -98,6 +98,10 @@ class Replication final : public commands::ReplicationControl,
   // The SELECT state of the stream this node feeds (ForgetDb on a new full sync, a promotion).
   StreamEncoder encoder_;
   bool propagating_ = false;  // registered with state_.propagation
+  std::string encoded_;       // Propagate's scratch buffer
+  bool flush_scheduled_ = false;
+  // client-output-buffer-limit's replica class, read at Start and on CONFIG SET (not per write).
+  config::OutputBufferLimit replica_limit_;
 
   // ---- Primary side: replica links, full syncs, the feed, WAIT, min-replicas, FAILOVER
   // (replication.cc and the primary_*.cc files).
@@ -115,6 +119,9 @@ class Replication final : public commands::ReplicationControl,
   // Closes replicas over client-output-buffer-limit replica (stream buffered during a full sync
   // included), with Redis's log line.
   void EnforceOutputLimit(ReplicaLink& link, int64_t now_ms);
+  // Writes the online replicas' output once the current event-loop handler is done, so that a
+  // pipelined batch of writes reaches each replica in one send rather than one per write.
+  void ScheduleReplicaFlush();
   // Replicas past the handshake (INFO connected_slaves).
   size_t ReplicaCount() const;
   void AppendMasterInfo(std::string& out);
