@@ -392,7 +392,9 @@ void Replication::AppendMasterInfo(std::string& out) {
 
 void Replication::FillSnapshotAux(rdb::SnapshotAux& aux) const {
   if (state_.repl.replica) {
-    aux.repl_stream_db = link_ != nullptr ? link_->stream_db() : 0;
+    // The master client's database, or the cached master's while the link is down.
+    bool linked = link_ != nullptr && link_->state() == LinkState::kConnected;
+    aux.repl_stream_db = linked ? link_->stream_db() : cached_db_;
   } else if (backlog_ != nullptr) {
     aux.repl_stream_db = std::max(encoder_.selected_db(), 0);
   } else {

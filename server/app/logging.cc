@@ -5,8 +5,24 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+
 namespace tandem::app {
 namespace {
+
+// The role letter of each line; written by the server thread, read by whoever logs.
+std::atomic<char> g_role{'M'};
+
+class RoleMark final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg&, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    dest.push_back(g_role.load(std::memory_order_relaxed));
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<RoleMark>();
+  }
+};
 
 // Redis's one-character level mark.
 class LevelMark final : public spdlog::custom_flag_formatter {
@@ -34,6 +50,8 @@ class LevelMark final : public spdlog::custom_flag_formatter {
 
 }  // namespace
 
+void SetLogRole(bool replica) { g_role.store(replica ? 'S' : 'M', std::memory_order_relaxed); }
+
 std::optional<spdlog::level::level_enum> ParseLogLevel(std::string_view name) {
   if (name == "debug") return spdlog::level::trace;
   if (name == "verbose") return spdlog::level::debug;
@@ -59,7 +77,8 @@ base::Status SetupLogging(const std::string& logfile, std::string_view level) {
     return base::Status::IoError("Can't open the log file: " + std::string(e.what()));
   }
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
-  formatter->add_flag<LevelMark>('*').set_pattern("%P:M %d %b %Y %H:%M:%S.%e %* %v");
+  formatter->add_flag<LevelMark>('*').add_flag<RoleMark>('&').set_pattern(
+      "%P:%& %d %b %Y %H:%M:%S.%e %* %v");
   logger->set_formatter(std::move(formatter));
   logger->set_level(*lvl);
   logger->flush_on(spdlog::level::trace);

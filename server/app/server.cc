@@ -8,6 +8,7 @@
 
 #include "server/app/admission.h"
 #include "server/app/connection.h"
+#include "server/app/logging.h"
 #include "server/commands/info.h"
 #include "server/persistence/aof_loader.h"
 
@@ -220,6 +221,7 @@ void Server::Cron() {
   CloseIdleClients(now_ms);
   aof_.Cron();
   replication_.Cron(now_ms);
+  SetLogRole(state_.repl.replica);
   if (now_ms - last_sample_ms_ >= 1000) {
     uint64_t ops = state_.stats.total_commands_processed;
     state_.stats.instantaneous_ops_per_sec =
