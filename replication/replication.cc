@@ -202,10 +202,11 @@ void Replication::OnceASecond(int64_t now_ms) {
     EnforceOutputLimit(link, now_ms);
   }
   // repl-backlog-ttl: a master without replicas frees its backlog and starts a new history, so
-  // that no replica can later continue the old one wrongly.
-  if (ReplicaCount() > 0) {
+  // that no replica can later continue the old one wrongly. The time counts from when it was last
+  // a replica too: a freshly promoted node keeps its backlog for its former siblings.
+  if (ReplicaCount() > 0 || state_.repl.replica) {
     no_replicas_since_ms_ = now_ms;
-  } else if (!state_.repl.replica && backlog_ != nullptr) {
+  } else if (backlog_ != nullptr) {
     int64_t ttl = state_.config.GetInt("repl-backlog-ttl");
     if (ttl > 0 && now_ms - no_replicas_since_ms_ >= ttl * 1000) {
       ids_ = ReplicationIds::Fresh(rng_);
