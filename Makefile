@@ -38,6 +38,7 @@ bench: build
 	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server bash bench/memory.sh
 	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server bash bench/instructions.sh
 	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server bash bench/persistence.sh
+	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server bash bench/replication.sh
 
 # libFuzzer builds of the request parser and the RDB loader (clang); see docs/fuzzing.md.
 fuzz: deps
