@@ -219,10 +219,22 @@ awaitable<void> MasterLink::Impl::Run(std::shared_ptr<MasterLink> self) {
     spdlog::info("Partial resynchronization not possible (no cached master)");
   }
   std::string psync;
-  resp::EncodeCommand({"PSYNC", request.replid, std::to_string(request.offset)}, &psync);
+  if (request.failover) {
+    // This node is handing its master role over: the target promotes itself first.
+    resp::EncodeCommand({"PSYNC", request.replid, std::to_string(request.offset), "FAILOVER"},
+                        &psync);
+  } else {
+    resp::EncodeCommand({"PSYNC", request.replid, std::to_string(request.offset)}, &psync);
+  }
   Send(std::move(psync), self);
   auto line = co_await ReadLine();
   if (closed()) co_return;
+  if (request.failover) {
+    bool accepted = line.ok() && (StartsWith(line.value(), "+FULLRESYNC") ||
+                                  StartsWith(line.value(), "+CONTINUE"));
+    host.FailoverPsyncAnswered(accepted);
+    if (closed()) co_return;  // the failover was aborted: the host stopped this link
+  }
   if (!line.ok()) {
     Close(line.status().message());
     co_return;

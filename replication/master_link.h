@@ -39,6 +39,7 @@ struct PsyncRequest {
   std::string replid = "?";  // the cached master's replid, or "?" (full sync)
   int64_t offset = -1;       // the cached master's offset + 1, or -1
   int db = 0;                // the master client's database after a partial sync
+  bool failover = false;     // a FAILOVER in progress: PSYNC carries a 4th argument, FAILOVER
 };
 
 // What the link asks of the replication state that owns it.
@@ -63,6 +64,10 @@ class MasterLinkHost {
   // The link is closed; `was_connected` when it had reached kConnected (the host then caches the
   // master for the next PSYNC).
   virtual void LinkClosed(bool was_connected) = 0;
+  // Only after a PSYNC with `failover` set: the target answered it with +CONTINUE or +FULLRESYNC
+  // (`accepted`, the link then goes on), or with anything else or not at all (the connection
+  // ended). The host may Stop() the link from here.
+  virtual void FailoverPsyncAnswered(bool accepted) = 0;
 };
 
 // INFO replication's view of the link.

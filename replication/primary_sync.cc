@@ -30,6 +30,22 @@ std::string Describe(commands::Client& client, const ReplicaLink& link) {
 
 void Replication::Psync(commands::Context& ctx) {
   if (ctx.client.flags & commands::kClientReplica) return;  // already a replica: ignored
+  if (ctx.argv.size() > 3 && base::EqualsIgnoreCase(ctx.argv[0], "psync") &&
+      base::EqualsIgnoreCase(ctx.argv[3], "failover")) {
+    // FAILOVER on our master: it has become our replica and hands its role over. Its history
+    // must be ours, so that it continues from our backlog after we promote ourselves.
+    spdlog::warn("Failover request received for replid {}.", ctx.argv[1]);
+    if (!state_.repl.replica) return ctx.Error("ERR PSYNC FAILOVER can't be sent to a master.");
+    if (!base::EqualsIgnoreCase(ctx.argv[1], ids_.replid)) {
+      return ctx.Error("ERR PSYNC FAILOVER replid must match my replid.");
+    }
+    BecomeMaster();
+    spdlog::info("MASTER MODE enabled (failover request from '{}')",
+                 ctx.client.connection().PeerAddress());
+  }
+  if (failover_.state != FailoverState::kNone) {
+    return ctx.Error("NOMASTERLINK Can't SYNC while failing over");
+  }
   if (state_.repl.replica && !state_.repl.link_up) {
     return ctx.Error("NOMASTERLINK Can't SYNC while not connected with my master");
   }

@@ -51,7 +51,8 @@ void Replication::RequestAcks() {
   state_.control->Defer(
       [this] {
         getack_requested_ = false;
-        if (waiters_.empty() || !propagating_) return;
+        // Not while a FAILOVER waits for a replica to reach the offset (as Redis while paused).
+        if (waiters_.empty() || !propagating_ || failover_.state != FailoverState::kNone) return;
         std::array<std::string_view, 3> getack{"REPLCONF", "GETACK", "*"};
         Propagate(-1, getack);
       },
@@ -68,6 +69,7 @@ void Replication::OnAck(ReplicaLink& link, int64_t offset, int64_t now_ms) {
     link.client->connection().Flush();
   }
   if (!waiters_.empty()) ServeWaiters(now_ms);
+  if (failover_.state == FailoverState::kWaitForSync) ScheduleFailoverCheck();
 }
 
 void Replication::ServeWaiters(int64_t now_ms) {

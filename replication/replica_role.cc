@@ -19,6 +19,7 @@ namespace {
 constexpr std::string_view kInvalidMasterPort = "ERR Invalid master port";
 constexpr std::string_view kReplicaCannotReplicaOf =
     "ERR Command is not valid when client is a replica.";
+constexpr std::string_view kWhileFailingOver = "ERR REPLICAOF not allowed while failing over.";
 // A closed link is retried after this long (Redis retries from its once-a-second cron).
 constexpr int64_t kReconnectDelayMs = 1000;
 
@@ -29,6 +30,10 @@ bool EqualsNoCase(std::string_view a, std::string_view b) {
 }  // namespace
 
 void Replication::ReplicaOf(commands::Context& ctx) {
+  if (failover_.state != FailoverState::kNone) {
+    ctx.Error(kWhileFailingOver);
+    return;
+  }
   if (ctx.client.flags & commands::kClientReplica) {
     ctx.Error(kReplicaCannotReplicaOf);
     return;
@@ -150,8 +155,10 @@ void Replication::ScheduleReconnect(int64_t delay_ms) {
 // ---- MasterLinkHost
 
 PsyncRequest Replication::NextPsync() {
-  if (!cached_master_) return {};
-  return PsyncRequest{ids_.replid, offset_ + 1, cached_db_};
+  PsyncRequest request;
+  if (cached_master_) request = PsyncRequest{ids_.replid, offset_ + 1, cached_db_};
+  request.failover = failover_.state == FailoverState::kInProgress;
+  return request;
 }
 
 base::StatusOr<int> Replication::LoadFullSync(const std::string& path, std::string_view replid,

@@ -170,6 +170,7 @@ void Replication::AdoptLoadedHistory() {
 }
 
 void Replication::Cron(int64_t now_ms) {
+  UpdateFailover(now_ms);
   MaybeStartFullSync(now_ms);
   if (now_ms - last_second_ms_ >= 1000) {
     last_second_ms_ = now_ms;
@@ -339,10 +340,6 @@ void Replication::Role(commands::Context& ctx) {
   }
 }
 
-void Replication::Failover(commands::Context& ctx) {
-  ctx.Error("ERR FAILOVER is not supported by this server yet");
-}
-
 void Replication::AppendInfo(std::string& out) {
   if (state_.repl.replica) {
     out += "role:slave\r\n";
@@ -380,7 +377,7 @@ void Replication::AppendMasterInfo(std::string& out) {
            ",port=" + std::to_string(link.listening_port) + ",state=" + StateName(link.state) +
            ",offset=" + std::to_string(link.ack_offset) + ",lag=" + std::to_string(lag) + "\r\n";
   }
-  field("master_failover_state", "no-failover");
+  field("master_failover_state", FailoverStateName(failover_.state));
   field("master_replid", ids_.replid);
   field("master_replid2", ids_.replid2);
   field("master_repl_offset", offset_);

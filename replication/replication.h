@@ -7,9 +7,9 @@
 // replication). It implements the replication commands and INFO replication
 // (commands::ReplicationControl) and keeps ServerState::repl up to date.
 //
-// Flow: master --(REPLICAOF host port)--> replica (link: connecting -> handshake -> sync ->
-//       connected, retried each second) --(REPLICAOF NO ONE, or FAILOVER)--> master with the old
-//       replid as replid2.
+// Flow: master --(REPLICAOF host port, or FAILOVER once the target caught up)--> replica (link:
+//       connecting -> handshake -> sync -> connected, retried each second) --(REPLICAOF NO ONE,
+//       or PSYNC ... FAILOVER from its master)--> master with the old replid as replid2.
 //
 // Owner: the app (one per process); server thread only.
 
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "replication/backlog.h"
+#include "replication/failover.h"
 #include "replication/master_link.h"
 #include "replication/replica_link.h"
 #include "replication/replication_ids.h"
@@ -72,6 +73,7 @@ class Replication final : public commands::ReplicationControl,
   void StreamApplied(std::string_view bytes) override;
   int64_t AckOffset() const override;
   void LinkClosed(bool was_connected) override;
+  void FailoverPsyncAnswered(bool accepted) override;
 
  private:
   // ---- Shared by both roles (replication.cc).
@@ -204,6 +206,35 @@ class Replication final : public commands::ReplicationControl,
   int cached_db_ = 0;
   int64_t link_down_since_ms_ = 0;  // when a synced link was lost (0: never up)
   boost::asio::steady_timer reconnect_timer_{io_};
+
+  // ---- FAILOVER (failover.cc; the target's side, PSYNC ... FAILOVER, is in primary_sync.cc).
+  // The replica (past its PSYNC) known as host:port (REPLCONF ip-address or its peer ip, and
+  // REPLCONF listening-port), or null.
+  const ReplicaLink* FindReplica(std::string_view host, int64_t port) const;
+  // Redis's updateFailoverStatus: while waiting for sync, aborts or forces at the TIMEOUT, else
+  // demotes this node to a replica of the target once the target's ACK equals offset_. Runs after
+  // each ACK and the FAILOVER command (deferred) and from the cron.
+  void UpdateFailover(int64_t now_ms);
+  void ScheduleFailoverCheck();
+  // Ends a failover early (ABORT, timeout, refused PSYNC), logging `why`; once in progress this
+  // node becomes a master again (as REPLICAOF NO ONE).
+  void AbortFailover(std::string_view why);
+  // Back to no-failover; writes resume.
+  void EndFailover();
+  void PauseWritesForFailover();
+  void ResumeWritesAfterFailover(int64_t now_ms);
+
+  struct FailoverJob {
+    FailoverState state = FailoverState::kNone;
+    std::string host;  // the target (empty while waiting for any replica)
+    int port = 0;
+    int64_t end_ms = 0;  // TIMEOUT's deadline (0: none)
+    bool force = false;  // FORCE: at the deadline, fail over anyway
+    // The end of a CLIENT PAUSE in effect when the failover paused writes (0: none).
+    int64_t saved_pause_end_ms = 0;
+  };
+  FailoverJob failover_;
+  bool failover_check_scheduled_ = false;
 };
 
 }  // namespace tandem::replication
