@@ -77,6 +77,7 @@ void Replication::BecomeReplica(std::string host, int port) {
     EnsureBacklog();
     cached_master_ = true;
     cached_db_ = 0;
+    DisconnectBlockedClients();
   }
   StopLink();
   master_host_ = std::move(host);
@@ -86,6 +87,23 @@ void Replication::BecomeReplica(std::string host, int port) {
   link_down_since_ms_ = 0;
   UpdatePropagation();  // a replica forwards its master's stream, not its own effects
   ConnectToMaster();
+}
+
+void Replication::DisconnectBlockedClients() {
+  static constexpr std::string_view kUnblocked =
+      "UNBLOCKED force unblock from blocking operation, instance state changed (master -> "
+      "replica?)";
+  for (auto& [id, client] : state_.clients) {
+    bool waiting = std::erase_if(waiters_, [&](const Waiter& w) { return w.client == client; });
+    if (waiting) {
+      state_.CountError(kUnblocked);
+      client->reply().Error(kUnblocked);
+      client->connection().ResumeServed();
+    } else if (!state_.blocking.Unblock(*client, kUnblocked)) {
+      continue;
+    }
+    client->connection().CloseAfterReply();
+  }
 }
 
 void Replication::BecomeMaster() {

@@ -175,6 +175,9 @@ class Replication final : public commands::ReplicationControl,
   bool started_ = false;
 
   // ---- Replica side: the master link, REPLICAOF, the cached master (replica_*.cc files).
+  // A master turning into a replica ends every blocking command (BLPOP, WAIT...) with Redis's
+  // UNBLOCKED error and closes those clients after the reply, as Redis does.
+  void DisconnectBlockedClients();
   // INFO replication's replica fields, from master_host to replica_announced (after role:slave,
   // before connected_slaves).
   void AppendReplicaFields(std::string& out);

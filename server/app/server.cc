@@ -208,8 +208,9 @@ void Server::Cron() {
   int hz = std::clamp(static_cast<int>(config_.GetInt("hz")), 1, 500);
   // Active expiry may use up to 25% of each cron period, as Redis's slow cycle.
   int64_t budget_us = 1'000'000 / hz / 4;
-  // A replica's keys expire when its master's DELs arrive.
-  if (state_.active_expire_enabled && !state_.repl.replica) {
+  // A replica's keys expire when its master's DELs arrive; nothing expires while writes are paused.
+  if (state_.active_expire_enabled && !state_.repl.replica &&
+      state_.pause_mode == commands::PauseMode::kOff) {
     state_.keyspace.ActiveExpireCycle(now_ms, budget_us, [this] { return clock_.NowUs(); });
   }
   if (config_.GetBool("activerehashing")) {

@@ -64,6 +64,11 @@ void PreserveForSnapshot(ServerState& server, int db, const CommandSpec& spec,
 // clients delete expired keys as on a master.
 store::ExpiryMode ExpiryModeFor(const ServerState& server, const Client& client,
                                 const CommandSpec& spec) {
+  // While writes are paused (CLIENT PAUSE WRITE, FAILOVER) nothing may enter the stream: expired
+  // keys are hidden, not deleted, as Redis does.
+  if (server.pause_mode != PauseMode::kOff && !(client.flags & kClientMaster)) {
+    return store::ExpiryMode::kHide;
+  }
   if (!server.repl.replica) return store::ExpiryMode::kDelete;
   if (client.flags & kClientMaster) return store::ExpiryMode::kKeep;
   return (spec.flags & kWrite) ? store::ExpiryMode::kDelete : store::ExpiryMode::kHide;
