@@ -8,7 +8,9 @@ replicating to itself (the same binary on both ends):
   3. replication lag in bytes (primary master_repl_offset - replica slave_repl_offset, the primary
      read before and after the replicas and the midpoint used), sampled every 100 ms on both
      replicas during a
-     full-speed redis-benchmark -t set -P PIPELINE load: max and p99 over the samples.
+     full-speed redis-benchmark -t set -P PIPELINE load: max and p99 over the samples;
+  4. catch-up: one replica held with SIGSTOP during CATCHUP_REQUESTS SETs, then resumed: how long
+     it takes to apply the backlog of stream, i.e. the replica's apply speed.
 Prints a markdown table with the ratios (tandem/redis) on stdout; progress goes to stderr. Run
 through bench/replication.sh."""
 import csv
@@ -30,6 +32,7 @@ KEYS = int(os.environ.get("KEYS", "1000000"))
 VALUE_SIZE = int(os.environ.get("VALUE_SIZE", "100"))
 REQUESTS = int(os.environ.get("REQUESTS", "1000000"))
 LAG_REQUESTS = int(os.environ.get("LAG_REQUESTS", "2000000"))
+CATCHUP_REQUESTS = int(os.environ.get("CATCHUP_REQUESTS", "1000000"))
 CLIENTS = int(os.environ.get("CLIENTS", "50"))
 PIPELINE = int(os.environ.get("PIPELINE", "16"))
 SAMPLE_S = 0.1
@@ -171,6 +174,23 @@ def lag_under_load(primary, replicas):
     return (samples[-1] if samples else 0), p99, len(samples), rps
 
 
+def catch_up(primary, replica):
+    """Holds the replica with SIGSTOP during a CATCHUP_REQUESTS SET load, then resumes it: the
+    seconds it takes to apply what queued up, and the stream bytes per second that makes. This is
+    the replica's apply speed alone, without the CPU it shares with the load."""
+    start_offset = int(primary.info()["master_repl_offset"])
+    replica.proc.send_signal(signal.SIGSTOP)
+    try:
+        benchmark(primary, "set", CATCHUP_REQUESTS)
+    finally:
+        replica.proc.send_signal(signal.SIGCONT)
+    target = int(primary.info()["master_repl_offset"])
+    began = time.monotonic()
+    wait_for(lambda: in_sync(primary, replica), f"{replica.name} caught up")
+    elapsed = time.monotonic() - began
+    return elapsed, (target - start_offset) / elapsed
+
+
 def measure(name, binary, work, resp_path):
     base = work / name
     base.mkdir()
@@ -197,6 +217,8 @@ def measure(name, binary, work, resp_path):
         log(f"{name}: lag during a full-speed SET load")
         (result["lag_max"], result["lag_p99"], result["lag_samples"],
          result["lag_load_rps"]) = lag_under_load(primary, replicas)
+        log(f"{name}: a stopped replica catching up")
+        result["catchup_s"], result["apply_rate"] = catch_up(primary, replicas[0])
     finally:
         for server in servers:
             server.stop()
@@ -237,6 +259,9 @@ def main():
         ("replication lag, max (KiB)", "lag_max", lambda v: f"{v / 1024:,.1f}"),
         ("replication lag, p99 (KiB)", "lag_p99", lambda v: f"{v / 1024:,.1f}"),
         ("lag samples (both replicas)", "lag_samples", "{}"),
+        (f"catch-up after {CATCHUP_REQUESTS:,} SETs held back (s)", "catchup_s", "{:.2f}"),
+        ("replica apply rate while catching up (MiB/s)", "apply_rate",
+         lambda v: f"{v / MiB:,.1f}"),
     ]
     for label, key, fmt in rows:
         show = fmt.format if isinstance(fmt, str) else fmt
