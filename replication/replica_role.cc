@@ -191,6 +191,7 @@ base::StatusOr<int> Replication::LoadFullSync(const std::string& path, std::stri
   }
   auto aux = state_.snapshots->LoadForReplication(target);
   if (!aux.ok()) return aux.status();
+  if (state_.aof != nullptr) state_.aof->RewriteAfterFullSync();
   int db = 0;
   for (const auto& [name, value] : aux.value()) {
     if (name == "repl-stream-db") db = static_cast<int>(base::ParseInt64(value).value_or(0));

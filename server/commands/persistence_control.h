@@ -128,6 +128,10 @@ class AofControl {
   // "... scheduled"); the error reply text otherwise.
   // Inside EXEC the rewrite is always scheduled, as in Redis.
   virtual base::StatusOr<std::string> BackgroundRewrite(bool in_exec) = 0;
+  // A replica's full sync replaced the data set: the files no longer describe it, so a rewrite in
+  // progress is abandoned and a new one scheduled (Redis restarts the AOF likewise). No-op while
+  // appendonly is off.
+  virtual void RewriteAfterFullSync() = 0;
 };
 
 }  // namespace tandem::commands

@@ -237,6 +237,13 @@ void AofManager::FsyncLoop() {
 
 void AofManager::UpdateSizes() { state_.persistence.aof_current_size = other_size_ + incr_size_; }
 
+void AofManager::RewriteAfterFullSync() {
+  if (!state_.persistence.aof_enabled) return;
+  KillRewrite();
+  state_.persistence.aof_rewrite_scheduled = true;  // the cron starts it
+  spdlog::info("The data set was replaced by a full sync: rewriting the AOF");
+}
+
 void AofManager::KillRewrite() {
   if (!rewriting_) return;
   if (child_.running() == ChildKind::kAof) child_.Kill();

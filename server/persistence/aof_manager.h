@@ -57,6 +57,7 @@ class AofManager final : public commands::AofControl {
 
   // commands::AofControl
   base::StatusOr<std::string> BackgroundRewrite(bool in_exec) override;
+  void RewriteAfterFullSync() override;
 
   bool enabled() const { return fd_ >= 0; }
 

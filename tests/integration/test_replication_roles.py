@@ -73,3 +73,34 @@ def test_nothing_expires_while_writes_are_paused(server_factory):
     wait_until(lambda: pc.dbsize() == 0, "the key expires once the pause ends")
     wait_synced(pc, rc)
     assert rc.dbsize() == 0
+
+
+def test_a_replica_with_an_aof_rewrites_it_after_a_full_sync(server_factory):
+    # The AOF must describe the data set the full sync installed, or a restart would bring back
+    # the replica's old data instead of its master's.
+    primary = server_factory(FAST_SYNC)
+    pc = primary.client()
+    pc.mset({f"k{i}": i for i in range(100)})
+    replica = server_factory(FAST_SYNC + ["--appendonly", "yes"])
+    rc = replica.client()
+    rc.set("stale", "from before the sync")
+    wait_until(lambda: info(rc, "persistence")["aof_rewrite_in_progress"] == "0", "first rewrite")
+    replicate(rc, primary)
+    wait_online(pc, 1)
+    wait_synced(pc, rc)
+    pc.set("after", "the sync")
+    wait_synced(pc, rc)
+
+    def rewritten():
+        p = info(rc, "persistence")
+        return (p["aof_rewrite_in_progress"] == "0" and p["aof_rewrite_scheduled"] == "0"
+                and int(p["aof_rewrites"]) >= 1)
+    wait_until(rewritten, "the AOF rewritten after the full sync",
+               state=lambda: str(info(rc, "persistence")))
+    rc.execute_command("REPLICAOF", "NO", "ONE")
+    replica.stop()
+    replica.start()
+    rc = replica.client()
+    assert rc.dbsize() == 101
+    assert rc.get("stale") is None
+    assert rc.get("after") == b"the sync"
