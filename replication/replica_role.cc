@@ -113,6 +113,7 @@ void Replication::BecomeMaster() {
   master_port_ = 0;
   state_.repl.replica = false;
   state_.repl.link_up = false;
+  no_replicas_since_ms_ = state_.clock.NowMs();  // repl-backlog-ttl counts from the promotion
   UpdatePropagation();
   // The old history stays valid, as replid2, up to this offset: siblings may continue from us.
   ids_.Shift(offset_, rng_);

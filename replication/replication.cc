@@ -39,6 +39,9 @@ Replication::Replication(commands::ServerState& state, commands::Dispatcher& dis
 }
 
 Replication::~Replication() {
+  // The link's coroutines outlive this object in the event loop; stopped, they no longer call it
+  // (and the link no longer keeps itself alive).
+  if (link_ != nullptr) link_->Stop();
   if (snapshot_running_ && snapshot_diskless_ && state_.snapshots != nullptr) {
     state_.snapshots->AbortStreamSnapshot();
   }
@@ -203,11 +206,11 @@ void Replication::OnceASecond(int64_t now_ms) {
     EnforceOutputLimit(link, now_ms);
   }
   // repl-backlog-ttl: a master without replicas frees its backlog and starts a new history, so
-  // that no replica can later continue the old one wrongly. The time counts from when it was last
-  // a replica too: a freshly promoted node keeps its backlog for its former siblings.
-  if (ReplicaCount() > 0 || state_.repl.replica) {
+  // that no replica can later continue the old one wrongly. BecomeMaster restarts the count: a
+  // freshly promoted node keeps its backlog for its former siblings.
+  if (ReplicaCount() > 0) {
     no_replicas_since_ms_ = now_ms;
-  } else if (backlog_ != nullptr) {
+  } else if (!state_.repl.replica && backlog_ != nullptr) {
     int64_t ttl = state_.config.GetInt("repl-backlog-ttl");
     if (ttl > 0 && now_ms - no_replicas_since_ms_ >= ttl * 1000) {
       ids_ = ReplicationIds::Fresh(rng_);
