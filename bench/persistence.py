@@ -7,116 +7,53 @@ load, compared with the same load and no save. Memory is the proportional set si
 server plus its fork child, so pages a child shares with its parent count once, sampled in a second
 run of the same load (sampling slows the server). Prints markdown;
 progress goes to stderr. Run through bench/persistence.sh."""
-import csv
-import io
 import os
 import pathlib
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 
 import redis
+
+from bench_servers import (Server, load_keys, log, measure_both, print_table, redis_benchmark,
+                           wait_for)
 
 KEYS = int(os.environ.get("KEYS", "1000000"))
 VALUE_SIZE = int(os.environ.get("VALUE_SIZE", "100"))
 LOAD_REQUESTS = int(os.environ.get("LOAD_REQUESTS", "400000"))
 TANDEM = os.environ.get("TANDEM_SERVER", "build/release/server/app/tandem-server")
 REDIS = os.environ.get("REDIS_SERVER", "redis-server")
-TIMEOUT_S = 600
 
 
-def log(*args):
-    print(*args, file=sys.stderr, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, name, binary, directory):
-        self.name, self.binary, self.dir = name, binary, directory
-        self.port = free_port()
-        self.proc = None
-
-    def start(self):
-        args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no", "--dir", str(self.dir), "--dbfilename", "dump.rdb"]
-        log_file = open(self.dir / "server.log", "ab")
-        began = time.monotonic()
-        self.proc = subprocess.Popen(args, stdout=log_file, stderr=subprocess.STDOUT, cwd=self.dir)
-        deadline = began + TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited: {(self.dir / 'server.log').read_text()}")
-            try:
-                if self.client().ping():
-                    return time.monotonic() - began
-            except redis.exceptions.BusyLoadingError:
-                pass
-            except redis.exceptions.ConnectionError:
-                pass
-            time.sleep(0.01)
-        raise RuntimeError(f"{self.name} did not start")
-
-    def client(self):
-        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=TIMEOUT_S)
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(timeout=30)
-
-    def pss(self):
-        """Pss of the server and its children (a fork child), in bytes."""
-        pids = [self.proc.pid]
+def pss(server):
+    """Pss of the server and its children (a fork child), in bytes."""
+    pids = [server.proc.pid]
+    try:
+        pids += [int(p) for p in pathlib.Path(
+            f"/proc/{server.proc.pid}/task/{server.proc.pid}/children").read_text().split()]
+    except OSError:
+        pass
+    total = 0
+    for pid in pids:
         try:
-            pids += [int(p) for p in pathlib.Path(
-                f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()]
+            for line in pathlib.Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
         except OSError:
             pass
-        total = 0
-        for pid in pids:
-            try:
-                for line in pathlib.Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1]) * 1024
-            except OSError:
-                pass
-        return total
+    return total
 
 
 def wait_info(client, field, value):
-    deadline = time.monotonic() + TIMEOUT_S
-    while time.monotonic() < deadline:
-        info = client.info("persistence")
-        if str(info.get(field)) == value:
-            return info
-        time.sleep(0.005)
-    raise RuntimeError(f"{field} never became {value}")
-
-
-def load_keys(server, resp_path):
-    with open(resp_path, "rb") as f:
-        subprocess.run(["redis-cli", "-p", str(server.port), "--pipe"], stdin=f, check=True,
-                       stdout=subprocess.DEVNULL, timeout=TIMEOUT_S)
-    assert server.client().dbsize() == KEYS
+    """Waits until INFO persistence shows `field` as `value` (text)."""
+    wait_for(lambda: str(client.info("persistence").get(field)) == value, f"{field}:{value}",
+             interval=0.005)
 
 
 def write_load_p99(server, requests):
     """Runs redis-benchmark SET with random existing keys; returns (p99 ms, requests/s)."""
-    out = subprocess.run(
-        ["redis-benchmark", "-p", str(server.port), "-t", "set", "-n", str(requests), "-r",
-         str(KEYS), "-d", str(VALUE_SIZE), "-c", "50", "--csv"],
-        capture_output=True, text=True, check=True, timeout=TIMEOUT_S).stdout
-    row = next(r for r in csv.DictReader(io.StringIO(out)) if r["test"] == "SET")
+    rows = redis_benchmark(server, "-t", "set", "-n", requests, "-r", KEYS, "-d", VALUE_SIZE,
+                           "-c", 50)
+    row = next(r for r in rows if r["test"] == "SET")
     return float(row["p99_latency_ms"]), float(row["rps"])
 
 
@@ -125,13 +62,13 @@ def during_bgsaves(server, sample_memory):
     runs back to back under the write load. Reading smaps_rollup takes the server's mmap lock and
     itself raises its p99, so latency and memory are measured in separate runs."""
     client = server.client()
-    start_pss = server.pss() if sample_memory else 0
+    start_pss = pss(server) if sample_memory else 0
     peak = [start_pss]
     done = threading.Event()
 
     def sample():
         while sample_memory and not done.is_set():
-            peak[0] = max(peak[0], server.pss())
+            peak[0] = max(peak[0], pss(server))
             time.sleep(0.02)
 
     def keep_saving():
@@ -159,13 +96,12 @@ def during_bgsaves(server, sample_memory):
 
 def measure(name, binary, work, resp_path):
     directory = work / name
-    directory.mkdir()
-    server = Server(name, binary, directory)
+    server = Server(name, binary, directory, ["--dbfilename", "dump.rdb"])
     result = {}
     try:
         server.start()
         log(f"{name}: loading {KEYS:,} keys")
-        load_keys(server, resp_path)
+        load_keys(server, resp_path, KEYS)
         client = server.client()
         began = time.monotonic()
         client.save()
@@ -182,7 +118,7 @@ def measure(name, binary, work, resp_path):
          result["saves_during_load"]) = during_bgsaves(server, sample_memory=False)
         log(f"{name}: the same, sampling memory")
         _, _, result["pss_growth"], _ = during_bgsaves(server, sample_memory=True)
-        result["base_pss"] = server.pss()
+        result["base_pss"] = pss(server)
         client.save()
         server.stop()
         log(f"{name}: restart and load")
@@ -202,24 +138,11 @@ def measure(name, binary, work, resp_path):
 
 
 def main():
-    work = pathlib.Path(tempfile.mkdtemp(prefix="tandem-persistence."))
-    try:
-        resp_path = work / "load.resp"
-        value = b"v" * VALUE_SIZE
-        with open(resp_path, "wb") as f:
-            for i in range(KEYS):
-                key = b"key:%012d" % i
-                f.write(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(key), key, len(value), value))
-        ours = measure("tandem", os.path.abspath(TANDEM), work, resp_path)
-        theirs = measure("redis", shutil.which(REDIS) or REDIS, work, resp_path)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    ours, theirs = measure_both("persistence", measure, KEYS, VALUE_SIZE, TANDEM, REDIS)
 
     mib = 1024 * 1024
     print(f"{KEYS:,} keys of {VALUE_SIZE} bytes; write load: redis-benchmark SET -c 50 -r {KEYS} "
           f"-n {LOAD_REQUESTS:,}\n")
-    print("| measure | tandem | redis | tandem/redis |")
-    print("|---|---:|---:|---:|")
     rows = [
         ("SAVE (s)", "save_s", "{:.2f}"),
         ("BGSAVE, no load (s)", "bgsave_s", "{:.2f}"),
@@ -234,11 +157,7 @@ def main():
         ("server Pss after load (MiB)", "base_pss", lambda v: f"{v / mib:.1f}"),
         ("peak Pss growth, BGSAVE running (MiB)", "pss_growth", lambda v: f"{v / mib:.1f}"),
     ]
-    for label, key, fmt in rows:
-        show = fmt.format if isinstance(fmt, str) else fmt
-        a, b = ours[key], theirs[key]
-        ratio = f"{a / b:.2f}" if b else "-"
-        print(f"| {label} | {show(a)} | {show(b)} | {ratio} |")
+    print_table(rows, ours, theirs)
     print()
     print(f"p99 during saves / p99 without: tandem {ours['save_p99'] / ours['idle_p99']:.2f}, "
           f"redis {theirs['save_p99'] / theirs['idle_p99']:.2f}")

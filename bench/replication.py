@@ -13,20 +13,13 @@ replicating to itself (the same binary on both ends):
      it takes to apply the backlog of stream, i.e. the replica's apply speed.
 Prints a markdown table with the ratios (tandem/redis) on stdout; progress goes to stderr. Run
 through bench/replication.sh."""
-import csv
-import io
 import os
-import pathlib
-import shutil
 import signal
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 
-import redis
+from bench_servers import (Server, load_keys, log, measure_both, print_table, redis_benchmark,
+                           wait_for)
 
 KEYS = int(os.environ.get("KEYS", "1000000"))
 VALUE_SIZE = int(os.environ.get("VALUE_SIZE", "100"))
@@ -40,96 +33,29 @@ SAMPLE_S = 0.1
 TANDEM = os.environ.get("TANDEM_SERVER") or os.environ.get(
     "TANDEM", "build/release/server/app/tandem-server")
 REDIS = os.environ.get("REDIS_SERVER") or os.environ.get("REDIS", "redis-server")
-TIMEOUT_S = 600
 MiB = 1024 * 1024
 
 
-def log(*args):
-    print(*args, file=sys.stderr, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, name, binary, directory):
-        self.name, self.binary, self.dir = name, binary, directory
-        self.dir.mkdir()
-        self.port = free_port()
-        self.proc = None
-
-    def start(self):
-        args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no", "--dir", str(self.dir), "--repl-diskless-sync-delay", "0"]
-        log_file = open(self.dir / "server.log", "ab")
-        self.proc = subprocess.Popen(args, stdout=log_file, stderr=subprocess.STDOUT, cwd=self.dir)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited: {self.log_tail()}")
-            try:
-                if self.client().ping():
-                    return self
-            except redis.exceptions.ConnectionError:
-                time.sleep(0.02)
-        raise RuntimeError(f"{self.name} did not answer PING: {self.log_tail()}")
-
-    def log_tail(self):
-        return (self.dir / "server.log").read_text(errors="replace")[-2000:]
-
-    def client(self):
-        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=TIMEOUT_S)
-
-    def info(self):
-        """INFO replication as {field: text}."""
-        text = self.client().execute_command("INFO", "replication")
-        if isinstance(text, dict):  # redis-py parsed it
-            return {k: str(v) for k, v in text.items()}
-        return dict(line.split(":", 1) for line in text.decode().splitlines() if ":" in line)
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-
-
-def wait_for(predicate, what, limit=TIMEOUT_S, interval=0.01):
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(interval)
-    raise RuntimeError(f"{what} not reached within {limit}s")
+def repl_info(server):
+    """INFO replication as {field: text}."""
+    text = server.client().execute_command("INFO", "replication")
+    if isinstance(text, dict):  # redis-py parsed it
+        return {k: str(v) for k, v in text.items()}
+    return dict(line.split(":", 1) for line in text.decode().splitlines() if ":" in line)
 
 
 def in_sync(primary, replica):
     """The replica's link is up and its applied offset equals the primary's."""
-    r = replica.info()
+    r = repl_info(replica)
     return (r.get("master_link_status") == "up"
-            and r.get("slave_repl_offset") == primary.info()["master_repl_offset"])
-
-
-def load_keys(server, resp_path):
-    with open(resp_path, "rb") as f:
-        subprocess.run(["redis-cli", "-p", str(server.port), "--pipe"], stdin=f, check=True,
-                       stdout=subprocess.DEVNULL, timeout=TIMEOUT_S)
-    assert server.client().dbsize() == KEYS
+            and r.get("slave_repl_offset") == repl_info(primary)["master_repl_offset"])
 
 
 def benchmark(server, tests, requests):
     """{TEST: requests/s} from one redis-benchmark run."""
-    out = subprocess.run(
-        ["redis-benchmark", "-p", str(server.port), "-t", tests, "-n", str(requests), "-c",
-         str(CLIENTS), "-P", str(PIPELINE), "-r", str(KEYS), "-d", str(VALUE_SIZE), "--csv"],
-        capture_output=True, text=True, check=True, timeout=TIMEOUT_S).stdout
-    return {row["test"]: float(row["rps"]) for row in csv.DictReader(io.StringIO(out))}
+    rows = redis_benchmark(server, "-t", tests, "-n", requests, "-c", CLIENTS, "-P", PIPELINE,
+                           "-r", KEYS, "-d", VALUE_SIZE)
+    return {row["test"]: float(row["rps"]) for row in rows}
 
 
 def attach(primary, replica):
@@ -153,9 +79,9 @@ def lag_under_load(primary, replicas):
         # The primary is read before and after the replicas and the midpoint taken, so that the
         # time an INFO spends queued behind the load does not count as lag (or hide it).
         while not done.is_set():
-            before = int(primary.info()["master_repl_offset"])
-            applied = [int(r.info()["slave_repl_offset"]) for r in replicas]
-            after = int(primary.info()["master_repl_offset"])
+            before = int(repl_info(primary)["master_repl_offset"])
+            applied = [int(repl_info(r)["slave_repl_offset"]) for r in replicas]
+            after = int(repl_info(primary)["master_repl_offset"])
             produced = (before + after) // 2
             samples.extend(max(produced - a, 0) for a in applied)
             time.sleep(SAMPLE_S)
@@ -178,13 +104,13 @@ def catch_up(primary, replica):
     """Holds the replica with SIGSTOP during a CATCHUP_REQUESTS SET load, then resumes it: the
     seconds it takes to apply what queued up, and the stream bytes per second that makes. This is
     the replica's apply speed alone, without the CPU it shares with the load."""
-    start_offset = int(primary.info()["master_repl_offset"])
+    start_offset = int(repl_info(primary)["master_repl_offset"])
     replica.proc.send_signal(signal.SIGSTOP)
     try:
         benchmark(primary, "set", CATCHUP_REQUESTS)
     finally:
         replica.proc.send_signal(signal.SIGCONT)
-    target = int(primary.info()["master_repl_offset"])
+    target = int(repl_info(primary)["master_repl_offset"])
     began = time.monotonic()
     wait_for(lambda: in_sync(primary, replica), f"{replica.name} caught up")
     elapsed = time.monotonic() - began
@@ -192,9 +118,8 @@ def catch_up(primary, replica):
 
 
 def measure(name, binary, work, resp_path):
-    base = work / name
-    base.mkdir()
-    servers = [Server(f"{name}-{role}", binary, base / role)
+    servers = [Server(f"{name}-{role}", binary, work / name / role,
+                      ["--repl-diskless-sync-delay", "0"])
                for role in ("primary", "replica1", "replica2")]
     primary, replicas = servers[0], servers[1:]
     result = {}
@@ -202,7 +127,7 @@ def measure(name, binary, work, resp_path):
         for server in servers:
             server.start()
         log(f"{name}: loading {KEYS:,} keys")
-        load_keys(primary, resp_path)
+        load_keys(primary, resp_path, KEYS)
         log(f"{name}: set,get with no replica")
         alone = benchmark(primary, "set,get", REQUESTS)
         result["set_rps_0"], result["get_rps_0"] = alone["SET"], alone["GET"]
@@ -228,25 +153,11 @@ def measure(name, binary, work, resp_path):
 
 
 def main():
-    work = pathlib.Path(tempfile.mkdtemp(prefix="tandem-replication."))
-    try:
-        resp_path = work / "load.resp"
-        value = b"v" * VALUE_SIZE
-        with open(resp_path, "wb") as f:
-            for i in range(KEYS):
-                key = b"key:%012d" % i
-                f.write(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n"
-                        % (len(key), key, len(value), value))
-        ours = measure("tandem", os.path.abspath(TANDEM), work, resp_path)
-        theirs = measure("redis", shutil.which(REDIS) or REDIS, work, resp_path)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    ours, theirs = measure_both("replication", measure, KEYS, VALUE_SIZE, TANDEM, REDIS)
 
     print(f"{KEYS:,} keys of {VALUE_SIZE} bytes; redis-benchmark -c {CLIENTS} -P {PIPELINE} "
           f"-r {KEYS} -d {VALUE_SIZE}: set,get -n {REQUESTS:,}, lag load set -n {LAG_REQUESTS:,}; "
           f"each server replicates to its own kind\n")
-    print("| measure | tandem | redis | tandem/redis |")
-    print("|---|---:|---:|---:|")
     rows = [
         ("full sync to a fresh replica (s)", "full_sync_s", "{:.2f}"),
         ("SET rps, no replica", "set_rps_0", "{:,.0f}"),
@@ -263,11 +174,7 @@ def main():
         ("replica apply rate while catching up (MiB/s)", "apply_rate",
          lambda v: f"{v / MiB:,.1f}"),
     ]
-    for label, key, fmt in rows:
-        show = fmt.format if isinstance(fmt, str) else fmt
-        a, b = ours[key], theirs[key]
-        ratio = f"{a / b:.2f}" if b else "-"
-        print(f"| {label} | {show(a)} | {show(b)} | {ratio} |")
+    print_table(rows, ours, theirs)
     print()
     checks = [
         ("full sync no slower than redis->redis", ours["full_sync_s"] <= theirs["full_sync_s"]),

@@ -5,6 +5,8 @@ runs the same suite against real Redis 7.0, which is how the expectations here w
 """
 import os
 import pathlib
+import shutil
+from contextlib import contextmanager
 
 import pytest
 import redis
@@ -14,6 +16,8 @@ from support.resp_socket import RawConnection
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 DEFAULT_BINARY = REPO / "build" / "release" / "server" / "app" / "tandem-server"
+# The interop partner of redis_factory, whatever TANDEM_SERVER names.
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
 def server_binary() -> str:
@@ -24,21 +28,45 @@ def is_real_redis() -> bool:
     return pathlib.Path(server_binary()).name == "redis-server"
 
 
-@pytest.fixture
-def server_factory(tmp_path):
-    """Returns start(args=(), config=None) -> ServerProcess; every server started is stopped at teardown."""
+@contextmanager
+def _processes(binary, base, prefix):
+    """Yields new(args, config, name=None) -> an unstarted ServerProcess of `binary` in
+    base/<name or prefix+n>; every process made is stopped when the block ends."""
     started = []
 
-    def start(args=(), config=None, check=True):
-        proc = ServerProcess(server_binary(), tmp_path / f"srv{len(started)}", list(args), config)
+    def new(args, config, name=None):
+        proc = ServerProcess(binary, base / (name or f"{prefix}{len(started)}"), list(args), config)
         started.append(proc)
-        if check:
-            proc.start()
         return proc
 
-    yield start
-    for proc in started:
-        proc.stop()
+    try:
+        yield new
+    finally:
+        for proc in started:
+            proc.stop()
+
+
+@pytest.fixture
+def server_factory(tmp_path):
+    """Returns start(args=(), config=None, check=True) -> ServerProcess of the server under test
+    (started unless check is false); every server started is stopped at teardown."""
+    with _processes(server_binary(), tmp_path, "srv") as new:
+        def start(args=(), config=None, check=True):
+            proc = new(args, config)
+            if check:
+                proc.start()
+            return proc
+
+        yield start
+
+
+@pytest.fixture
+def redis_factory(tmp_path):
+    """Returns start(args=(), name=None) -> a started real redis-server (REDIS_SERVER) in
+    tmp_path/<name or redisN>, for tests pairing the server under test with Redis; every one
+    started is stopped at teardown."""
+    with _processes(REDIS_SERVER, tmp_path, "redis") as new:
+        yield lambda args=(), name=None: new(args, None, name).start()
 
 
 @pytest.fixture(scope="module")

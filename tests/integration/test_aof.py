@@ -8,13 +8,13 @@ import pathlib
 import signal
 import subprocess
 import threading
-import time
 
 import pytest
 import redis
 
 from support import dataset
 from support.processes import ServerProcess
+from support.waits import wait_until
 
 REDIS_SERVER = "/usr/bin/redis-server"
 REDIS_CHECK_AOF = "/usr/bin/redis-check-aof"
@@ -33,20 +33,12 @@ def dir_digest(path):
     return {p.name: hashlib.sha1(p.read_bytes()).hexdigest() for p in sorted(path.iterdir())}
 
 
-def wait_for(predicate, what, limit=10.0):
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def wait_rewrite_done(client, rewrites, limit=10.0):
     def done():
         info = client.info("persistence")
         return info["aof_rewrite_in_progress"] == 0 and info["aof_rewrites"] >= rewrites
-    wait_for(done, f"aof_rewrites >= {rewrites}", limit)
+    wait_until(done, f"aof_rewrites >= {rewrites}", limit,
+               state=lambda: client.info("persistence")["aof_rewrites"])
 
 
 def start_aof(server_factory, *extra, preamble="no", fsync="everysec"):
@@ -153,7 +145,8 @@ def test_kill_9_under_appendfsync_always_loses_no_acknowledged_write(server_fact
     workers = [threading.Thread(target=load)]
     for w in workers:
         w.start()
-    wait_for(lambda: acked["rpush"] >= 300, "300 acknowledged writes")
+    wait_until(lambda: acked["rpush"] >= 300, "300 acknowledged writes", 10,
+               state=lambda: acked["rpush"])
     os.kill(proc.proc.pid, signal.SIGKILL)
     proc.proc.wait(timeout=5)
     stop.set()
@@ -301,7 +294,8 @@ def test_info_persistence_aof_fields(server_factory):
     assert info["aof_last_write_status"] == "ok"
     size = info["aof_current_size"]
     c.set("k", "v" * 1000)
-    wait_for(lambda: c.info("persistence")["aof_current_size"] >= size + 1000, "aof_current_size")
+    wait_until(lambda: c.info("persistence")["aof_current_size"] >= size + 1000,
+               f"aof_current_size >= {size + 1000}", 10)
     c.bgrewriteaof()
     wait_rewrite_done(c, 1)
     info = c.info("persistence")
@@ -321,9 +315,9 @@ def test_config_set_appendonly_at_run_time(server_factory):
     assert c.config_set("appendonly", "yes")
     assert c.info("persistence")["aof_rewrite_in_progress"] == 1
     c.set("during", "the rewrite")
-    wait_for(lambda: (aof_dir(proc) / "appendonly.aof.manifest").exists() and
-             c.info("persistence")["aof_rewrite_in_progress"] == 0, "the AOF directory")
-    wait_for(lambda: c.info("persistence")["aof_enabled"] == 1, "aof_enabled")
+    wait_until(lambda: (aof_dir(proc) / "appendonly.aof.manifest").exists() and
+               c.info("persistence")["aof_rewrite_in_progress"] == 0, "the AOF directory", 10)
+    wait_until(lambda: c.info("persistence")["aof_enabled"] == 1, "aof_enabled", 10)
     c.set("after", "2")
     proc.args += ["--appendonly", "yes"]
     restart(proc)
@@ -398,15 +392,16 @@ def test_enabling_at_run_time_continues_the_sequence_of_an_old_directory(server_
     assert c.get("old") is None
     c.set("new", "2")
     assert c.config_set("appendonly", "yes")
-    wait_for(lambda: c.info("persistence")["aof_enabled"] == 1 and
-             c.info("persistence")["aof_rewrite_in_progress"] == 0, "the AOF switched on")
-    wait_for(lambda: manifest_lines(proc) == ["file appendonly.aof.2.base.aof seq 2 type b",
-                                              "file appendonly.aof.2.incr.aof seq 2 type i"],
-             "the new manifest")
+    wait_until(lambda: c.info("persistence")["aof_enabled"] == 1 and
+               c.info("persistence")["aof_rewrite_in_progress"] == 0, "the AOF switched on", 10)
+    wait_until(lambda: manifest_lines(proc) == ["file appendonly.aof.2.base.aof seq 2 type b",
+                                                "file appendonly.aof.2.incr.aof seq 2 type i"],
+               "the new manifest", 10, state=lambda: manifest_lines(proc))
     c.set("newer", "3")
-    wait_for(lambda: sorted(p.name for p in aof_dir(proc).iterdir()) ==
-             ["appendonly.aof.2.base.aof", "appendonly.aof.2.incr.aof", "appendonly.aof.manifest"],
-             "the old files deleted")
+    wait_until(lambda: sorted(p.name for p in aof_dir(proc).iterdir()) ==
+               ["appendonly.aof.2.base.aof", "appendonly.aof.2.incr.aof", "appendonly.aof.manifest"],
+               "the old files deleted", 10,
+               state=lambda: sorted(p.name for p in aof_dir(proc).iterdir()))
     proc.args += ["--appendonly", "yes"]
     restart(proc)
     assert proc.client().mget("old", "new", "newer") == [None, b"2", b"3"]

@@ -11,12 +11,10 @@ import redis
 
 from support.calls import call
 from support.dataset import assert_same, snapshot
-from support.processes import ServerProcess
 from support.replication import (FAST_SYNC, info, replicate, start_replicated, stopped,
-                                 sync_counters, wait_acked, wait_online, wait_synced, wait_until)
+                                 sync_counters, wait_acked, wait_online, wait_synced)
 from support.resp_socket import RawConnection, RespError, decode
-
-REDIS_SERVER = "/usr/bin/redis-server"
+from support.waits import wait_until
 
 
 def failover_state(client):
@@ -283,21 +281,6 @@ def test_failover_state_is_in_info_replication_of_both_roles(server_factory):
         assert fields.index("master_failover_state") == fields.index("master_replid") - 1
         assert fields.index("master_failover_state") > fields.index("connected_slaves")
         assert info(client)["master_failover_state"] == "no-failover"
-
-
-@pytest.fixture
-def redis_factory(tmp_path):
-    """Starts real redis-server processes (the interop partner); stopped at teardown."""
-    started = []
-
-    def start(args=()):
-        proc = ServerProcess(REDIS_SERVER, tmp_path / f"redis{len(started)}", list(args), None)
-        started.append(proc)
-        return proc.start()
-
-    yield start
-    for proc in started:
-        proc.stop()
 
 
 @pytest.mark.parametrize("under_test_is", ["master", "target"])

@@ -8,24 +8,6 @@ import redis
 
 from support.dump_payload import payload
 from support.dataset import assert_same, fill_every_type, snapshot
-from support.processes import ServerProcess
-
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
-
-
-@pytest.fixture
-def redis_factory(tmp_path):
-    """Starts real redis-server processes (args as for server_factory); stopped at teardown."""
-    started = []
-
-    def start(args=(), name=None):
-        proc = ServerProcess(REDIS_SERVER, tmp_path / (name or f"redis{len(started)}"), list(args), None)
-        started.append(proc)
-        return proc.start()
-
-    yield start
-    for proc in started:
-        proc.stop()
 
 
 def copy_keys(src, dst):

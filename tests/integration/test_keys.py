@@ -7,6 +7,7 @@ import pytest
 import redis
 
 from support.resp_socket import RawConnection
+from support.waits import wait_until
 
 NOT_INTEGER = r"^value is not an integer or out of range$"
 SYNTAX = r"^syntax error$"
@@ -51,16 +52,6 @@ def config(r, name, value):
         yield
     finally:
         r.config_set(name, old)
-
-
-def wait_for(predicate, timeout, interval=0.02):
-    """Polls predicate until it returns true or timeout seconds pass; returns its last result."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if result or time.monotonic() >= deadline:
-            return result
-        time.sleep(interval)
 
 
 def full_scan(r, *, match=None, count=None, type_=None, between_calls=None, timeout=20.0):
@@ -600,7 +591,7 @@ def test_active_expiry_without_access(r):
         pipe.set(f"short:{i}", "v", px=100)
     pipe.execute()
     assert r.dbsize() >= 900  # most are still there (some may already be gone on a slow machine)
-    assert wait_for(lambda: r.dbsize() == 2, timeout=10.0), f"dbsize still {r.dbsize()}"
+    wait_until(lambda: r.dbsize() == 2, "dbsize == 2", 10.0, state=lambda: f"dbsize {r.dbsize()}")
     assert r.mget("keep1", "keep2") == [b"1", b"2"]
     assert r.info("stats")["expired_keys"] >= 1000
 
@@ -616,7 +607,7 @@ def test_active_expiry_returns_memory(r):
     pipe.execute()
     grown = r.info("memory")["used_memory"]
     assert grown - baseline >= count * len(value) * 0.8
-    assert wait_for(lambda: r.dbsize() == 0, timeout=20.0), f"dbsize still {r.dbsize()}"
+    wait_until(lambda: r.dbsize() == 0, "dbsize == 0", 20.0, state=lambda: f"dbsize {r.dbsize()}")
     after = r.info("memory")["used_memory"]
     assert after - baseline <= (grown - baseline) * 0.2, (baseline, grown, after)
 

@@ -11,18 +11,9 @@ import pytest
 import redis
 
 from conftest import is_real_redis
+from support.waits import wait_until
 
 LIB = "#!lua name=plib\nredis.register_function('pf', function(keys, args) return 1 end)"
-
-
-def wait_for(predicate, timeout=10.0, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
 
 
 def persistence(client):
@@ -30,7 +21,7 @@ def persistence(client):
 
 
 def wait_bgsave_done(client, timeout=20.0):
-    wait_for(lambda: persistence(client)["rdb_bgsave_in_progress"] == 0, timeout)
+    wait_until(lambda: persistence(client)["rdb_bgsave_in_progress"] == 0, "BGSAVE done", timeout)
 
 
 def restart(proc):
@@ -241,7 +232,7 @@ def test_save_point_fires(server_factory):
     c = proc.client()
     saves = persistence(c)["rdb_saves"]
     c.set("k", "v")
-    wait_for(lambda: persistence(c)["rdb_saves"] > saves, timeout=10)
+    wait_until(lambda: persistence(c)["rdb_saves"] > saves, f"rdb_saves > {saves}", 10)
     wait_bgsave_done(c)
     assert persistence(c)["rdb_changes_since_last_save"] == 0
     assert dump_path(proc).exists()
@@ -309,7 +300,7 @@ def test_kill_9_during_bgsave_leaves_the_previous_dump(server_factory):
         c.set(f"new:{i}", i)
     c.config_set("rdb-key-save-delay", 20000)  # 500 keys * 20 ms: the child takes 10 s
     c.bgsave()
-    wait_for(lambda: child_pid_from_log(proc))
+    wait_until(lambda: child_pid_from_log(proc), "the BGSAVE child's pid in the log", 10)
     time.sleep(0.3)
     proc.proc.kill()
     proc.wait_exit()
@@ -319,8 +310,8 @@ def test_kill_9_during_bgsave_leaves_the_previous_dump(server_factory):
         os.kill(child, signal.SIGKILL)  # the orphaned child still holds the listening socket
     except ProcessLookupError:
         pass
-    wait_for(lambda: not os.path.exists(f"/proc/{child}") or
-             open(f"/proc/{child}/stat").read().split()[2] == "Z", timeout=5)
+    wait_until(lambda: not os.path.exists(f"/proc/{child}") or
+               open(f"/proc/{child}/stat").read().split()[2] == "Z", f"child {child} gone", 5)
     assert dump_path(proc).read_bytes() == old_bytes
     c = proc.start().client()
     assert c.get("old") == b"1"
@@ -529,7 +520,8 @@ def test_flushall_abandons_a_running_bgsave(server_factory):
     wait_bgsave_done(c, timeout=2)
     assert time.monotonic() - start < 2
     assert persistence(c)["rdb_last_bgsave_status"] == "ok"
-    wait_for(lambda: not list(proc.dir.glob("temp-*.rdb")), timeout=2)
+    wait_until(lambda: not list(proc.dir.glob("temp-*.rdb")), "no temp-*.rdb left", 2,
+               state=lambda: list(proc.dir.glob("temp-*.rdb")))
     assert dump_path(proc).read_bytes() == old_bytes
 
 
@@ -541,10 +533,10 @@ def test_bgsave_and_bgrewriteaof_inside_exec_are_scheduled_then_run(server_facto
     c.execute_command("MULTI")
     c.execute_command("BGSAVE")
     assert c.execute_command("EXEC") == [b"Background saving scheduled"]
-    wait_for(lambda: persistence(c)["rdb_saves"] > saves)
+    wait_until(lambda: persistence(c)["rdb_saves"] > saves, f"rdb_saves > {saves}", 10)
     wait_bgsave_done(c)
     assert (proc.dir / "dump.rdb").exists()
     c.execute_command("MULTI")
     c.execute_command("BGREWRITEAOF")
     assert c.execute_command("EXEC") == [b"Background append only file rewriting scheduled"]
-    wait_for(lambda: persistence(c)["aof_rewrites"] > 0)
+    wait_until(lambda: persistence(c)["aof_rewrites"] > 0, "aof_rewrites > 0", 10)

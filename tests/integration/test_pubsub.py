@@ -8,6 +8,7 @@ import redis
 
 from conftest import is_real_redis
 from support.resp_socket import RawConnection, RespError
+from support.waits import wait_until
 
 SUBSCRIBED_ONLY = "only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
 
@@ -20,16 +21,6 @@ def next_message(pubsub, timeout=5.0):
         if message is not None:
             return message
     return None
-
-
-def wait_for(condition, timeout=5.0):
-    """Polls condition() until it is true (returns True) or timeout passes (returns False)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 # --- SUBSCRIBE / PUBLISH with redis-py (RESP2) ----------------------------------------------------------------
@@ -136,7 +127,8 @@ def test_pubsub_introspection(shared_server):
         assert str(q.call("PUBLISH", "x")) == "ERR wrong number of arguments for 'publish' command"
     # Disconnected subscribers are gone from the introspection.
     with RawConnection(shared_server.port) as q:
-        assert wait_for(lambda: q.call("PUBSUB", "NUMPAT") == 0)
+        wait_until(lambda: q.call("PUBSUB", "NUMPAT") == 0, "PUBSUB NUMPAT == 0", 5,
+                   state=lambda: q.call("PUBSUB", "NUMPAT"))
         assert q.call("PUBSUB", "NUMSUB", "intro.a") == [b"intro.a", 0]
 
 
@@ -347,7 +339,8 @@ def test_output_buffer_hard_limit_disconnects_slow_subscriber(server_factory):
     sock.close()
     assert client.ping() is True
     assert client.set("still", "serving") is True
-    assert wait_for(lambda: "closed ASAP for overcoming of output buffer limits" in server.read_log())
+    wait_until(lambda: "closed ASAP for overcoming of output buffer limits" in server.read_log(),
+               "the output-buffer-limit closing in the log", 5)
 
 
 def test_output_buffer_soft_limit_needs_its_duration(server_factory):
@@ -360,7 +353,8 @@ def test_output_buffer_soft_limit_needs_its_duration(server_factory):
         assert client.publish("soft", payload) == 1
     time.sleep(2.2)  # soft limit reached more than 1 s ago (Redis counts whole seconds)
     client.publish("soft", "tick")
-    assert wait_for(lambda: count_subscribers(client, "soft") == 0)
+    wait_until(lambda: count_subscribers(client, "soft") == 0, "no subscriber of soft", 5,
+               state=lambda: count_subscribers(client, "soft"))
     assert is_disconnected(sock)
     sock.close()
     assert client.ping() is True

@@ -13,8 +13,9 @@ from support.dataset import assert_same, fill_every_type, snapshot
 from support.processes import free_port
 from support.replication import (FAST_SYNC, info, master_offset, replica_lines, replicate,
                                  start_replicated, stopped, sync_counters, wait_acked, wait_online,
-                                 wait_synced, wait_until)
+                                 wait_synced)
 from support.resp_socket import RawConnection
+from support.waits import wait_until
 
 # Redis 7.0's INFO replication fields, in its order (checked against redis-server 7.0.15).
 MASTER_FIELDS = ["role", "connected_slaves", "master_failover_state", "master_replid",

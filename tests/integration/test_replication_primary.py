@@ -11,64 +11,33 @@ import redis
 
 from conftest import is_real_redis
 from support.dataset import fill_every_type, snapshot, assert_same
-from support.processes import ServerProcess
+from support.replication import FAST_SYNC, wait_synced
 from support.resp_socket import RawConnection
+from support.waits import wait_until
 
-REDIS_SERVER = "/usr/bin/redis-server"
 DBS = (0, 1, 3)
-
-
-def wait_until(predicate, limit=15.0, what="condition"):
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"{what} not reached within {limit}s")
 
 
 @pytest.fixture
 def primary(server_factory):
     """Returns start(*args): a primary that syncs at once."""
     def start(*args):
-        return server_factory(["--repl-diskless-sync-delay", "0", *args])
+        return server_factory(FAST_SYNC + list(args))
     return start
 
 
-@pytest.fixture
-def replica_factory(tmp_path):
-    """Starts real redis-server replicas of a primary; stopped at teardown."""
-    started = []
-
-    def start(primary_port, *args, name=None):
-        proc = ServerProcess(REDIS_SERVER, tmp_path / (name or f"replica{len(started)}"),
-                             ["--replicaof", "127.0.0.1", str(primary_port),
-                              "--repl-diskless-load", "disabled", *args], None)
-        started.append(proc)
-        return proc.start()
-
-    yield start
-    for proc in started:
-        proc.stop()
+def start_replica(redis_factory, primary):
+    """A real redis-server replica of `primary` (a ServerProcess), loading the payload from disk."""
+    return redis_factory(["--replicaof", "127.0.0.1", str(primary.port),
+                          "--repl-diskless-load", "disabled"])
 
 
-def in_sync(master, replica):
-    """The replica's link is up and it applied everything the primary fed."""
-    info = replica.info("replication")
-    if info.get("master_link_status") != "up":
-        return False
-    return info["slave_repl_offset"] == master.info("replication")["master_repl_offset"]
-
-
-def wait_synced(master, replica, limit=20.0):
-    wait_until(lambda: in_sync(master, replica), limit, "replica in sync")
-
-
-def synced_pair(primary, replica_factory, *primary_args):
-    p = primary(*primary_args)
-    m = p.client()
-    return p, m
+def synced_replica(redis_factory, primary):
+    """start_replica, once the replica is in sync: (its ServerProcess, a client of it)."""
+    rep = start_replica(redis_factory, primary)
+    s = rep.client()
+    wait_synced(primary.client(), s)
+    return rep, s
 
 
 def mixed_writes(m):
@@ -94,19 +63,17 @@ def mixed_writes(m):
     m.spop("txset")
 
 
-def test_full_sync_of_every_type_then_the_stream(primary, replica_factory):
+def test_full_sync_of_every_type_then_the_stream(primary, redis_factory):
     p = primary()
     m = p.client()
     fill_every_type(m, dbs=(0, 1))
-    rep = replica_factory(p.port)
-    s = rep.client()
-    wait_synced(m, s)
+    _, s = synced_replica(redis_factory, p)
     assert_same(snapshot(m, DBS), snapshot(s, DBS))
 
     mixed_writes(m)
     # The master's expiry of "short" reaches the replica as a DEL.
     wait_until(lambda: m.dbsize() == s.dbsize() and not m.execute_command("EXISTS", "short"),
-               10, "expired key deleted")
+               "expired key deleted", 10)
     wait_synced(m, s)
     assert_same(snapshot(m, DBS), snapshot(s, DBS))
     assert s.get("script:str") == b"from-script"
@@ -115,17 +82,15 @@ def test_full_sync_of_every_type_then_the_stream(primary, replica_factory):
     assert m.info("stats")["sync_full"] == 1
 
 
-def test_partial_resync_after_client_kill(primary, replica_factory):
+def test_partial_resync_after_client_kill(primary, redis_factory):
     p = primary()
     m = p.client()
     m.set("before", "1")
-    rep = replica_factory(p.port)
-    s = rep.client()
-    wait_synced(m, s)
+    rep, s = synced_replica(redis_factory, p)
     assert m.execute_command("CLIENT", "KILL", "TYPE", "replica") == 1
     m.set("after", "2")
     m.rpush("l", *range(100))
-    wait_until(lambda: m.info("stats")["sync_partial_ok"] == 1, 15, "partial resync")
+    wait_until(lambda: m.info("stats")["sync_partial_ok"] == 1, "partial resync", 15)
     wait_synced(m, s)
     assert s.get("after") == b"2"
     assert s.llen("l") == 100
@@ -134,13 +99,11 @@ def test_partial_resync_after_client_kill(primary, replica_factory):
     assert "Successful partial resynchronization" in rep.read_log()
 
 
-def test_partial_resync_after_replica_restart(primary, replica_factory):
+def test_partial_resync_after_replica_restart(primary, redis_factory):
     p = primary()
     m = p.client()
     m.set("a", "1")
-    rep = replica_factory(p.port)
-    s = rep.client()
-    wait_synced(m, s)
+    rep, s = synced_replica(redis_factory, p)
     m.set("b", "2")
     wait_synced(m, s)
     try:
@@ -158,10 +121,10 @@ def test_partial_resync_after_replica_restart(primary, replica_factory):
     assert (stats["sync_full"], stats["sync_partial_ok"]) == (1, 1)
 
 
-def test_backlog_overflow_gives_a_full_sync(primary, replica_factory):
+def test_backlog_overflow_gives_a_full_sync(primary, redis_factory):
     p = primary("--repl-backlog-size", "16384")
     m = p.client()
-    rep = replica_factory(p.port)
+    rep = start_replica(redis_factory, p)
     s = rep.client()
     m.set("k", "v")
     wait_synced(m, s)
@@ -172,33 +135,29 @@ def test_backlog_overflow_gives_a_full_sync(primary, replica_factory):
             m.set(f"big{i}", "x" * 1000)  # 100 kB: far past the 16 kB backlog
     finally:
         os.kill(rep.proc.pid, signal.SIGCONT)
-    wait_until(lambda: m.info("stats")["sync_full"] == 2, 20, "second full sync")
+    wait_until(lambda: m.info("stats")["sync_full"] == 2, "second full sync", 20)
     wait_synced(m, s)
     assert s.dbsize() == 101
     assert m.info("stats")["sync_partial_err"] == 1
 
 
-def test_disk_mode_full_sync(primary, replica_factory):
+def test_disk_mode_full_sync(primary, redis_factory):
     p = primary("--repl-diskless-sync", "no")
     m = p.client()
     fill_every_type(m, dbs=(0, 1))
-    rep = replica_factory(p.port)
-    s = rep.client()
-    wait_synced(m, s)
+    _, s = synced_replica(redis_factory, p)
     m.set("after-sync", "yes")
     wait_synced(m, s)
     assert_same(snapshot(m, DBS), snapshot(s, DBS))
     assert s.get("after-sync") == b"yes"
 
 
-def test_wait(primary, replica_factory):
+def test_wait(primary, redis_factory):
     p = primary()
     m = p.client()
     assert m.wait(0, 0) == 0
     assert m.wait(1, 100) == 0  # no replica: times out
-    rep = replica_factory(p.port)
-    s = rep.client()
-    wait_synced(m, s)
+    synced_replica(redis_factory, p)
     m.set("w", "1")
     assert m.wait(1, 5000) == 1
     start = time.monotonic()
@@ -213,18 +172,17 @@ def test_wait(primary, replica_factory):
         m.execute_command("WAIT", "x", 0)
 
 
-def test_min_replicas_to_write(primary, replica_factory):
+def test_min_replicas_to_write(primary, redis_factory):
     p = primary()
     m = p.client()
-    rep = replica_factory(p.port)
-    wait_synced(m, rep.client())
+    synced_replica(redis_factory, p)
     m.config_set("min-replicas-to-write", 2)
-    wait_until(lambda: m.info("replication").get("min_slaves_good_slaves") == 1, 5, "good count")
+    wait_until(lambda: m.info("replication").get("min_slaves_good_slaves") == 1, "good count", 5)
     with pytest.raises(redis.ResponseError, match="^NOREPLICAS Not enough good replicas to write.$"):
         m.set("x", "1")
     assert m.get("x") is None  # reads still work
     m.config_set("min-replicas-to-write", 1)
-    wait_until(lambda: _write_ok(m), 5, "writes accepted")
+    wait_until(lambda: _write_ok(m), "writes accepted", 5)
 
 
 def _write_ok(m):
@@ -234,12 +192,10 @@ def _write_ok(m):
         return False
 
 
-def test_info_role_and_client_list_shapes(primary, replica_factory):
+def test_info_role_and_client_list_shapes(primary, redis_factory):
     p = primary()
     m = p.client()
-    rep = replica_factory(p.port)
-    s = rep.client()
-    wait_synced(m, s)
+    rep, s = synced_replica(redis_factory, p)
     m.set("k", "v")
     wait_synced(m, s)
     with RawConnection(p.port) as conn:
@@ -264,7 +220,7 @@ def test_info_role_and_client_list_shapes(primary, replica_factory):
     # The replica ACKs once a second.
     acked = str(info["master_repl_offset"]).encode()
     role = wait_until(lambda: (r := m.execute_command("ROLE"))[2] and r[2][0][2] == acked and r,
-                      5, "ROLE shows the ACK")
+                      "ROLE shows the ACK", 5)
     assert role[0] == b"master" and role[1] == info["master_repl_offset"]
     assert role[2] == [[b"127.0.0.1", str(rep.port).encode(), str(role[1]).encode()]]
     replicas = m.client_list(_type="replica")
@@ -287,12 +243,10 @@ def test_replconf_and_psync_errors(primary):
     assert info["repl_backlog_first_byte_offset"] == 0
 
 
-def test_replica_over_its_output_limit_is_dropped_and_resyncs(primary, replica_factory):
+def test_replica_over_its_output_limit_is_dropped_and_resyncs(primary, redis_factory):
     p = primary("--client-output-buffer-limit", "replica 1mb 0 0")
     m = p.client()
-    rep = replica_factory(p.port)
-    s = rep.client()
-    wait_synced(m, s)
+    rep, s = synced_replica(redis_factory, p)
     os.kill(rep.proc.pid, signal.SIGSTOP)
     try:
         value = "x" * 50_000
@@ -300,7 +254,7 @@ def test_replica_over_its_output_limit_is_dropped_and_resyncs(primary, replica_f
             m.set(f"k{i % 20}", value)
             if m.info("replication")["connected_slaves"] == 0:
                 break
-        wait_until(lambda: m.info("replication")["connected_slaves"] == 0, 10, "replica dropped")
+        wait_until(lambda: m.info("replication")["connected_slaves"] == 0, "replica dropped", 10)
     finally:
         os.kill(rep.proc.pid, signal.SIGCONT)
     assert "for overcoming of output buffer limits" in p.read_log()
@@ -308,22 +262,20 @@ def test_replica_over_its_output_limit_is_dropped_and_resyncs(primary, replica_f
     assert s.get("k0") == m.get("k0")
 
 
-def test_backlog_ttl_frees_the_backlog_and_changes_the_replid(primary, replica_factory):
+def test_backlog_ttl_frees_the_backlog_and_changes_the_replid(primary, redis_factory):
     p = primary("--repl-backlog-ttl", "1")
     m = p.client()
-    rep = replica_factory(p.port)
-    wait_synced(m, rep.client())
+    rep, _ = synced_replica(redis_factory, p)
     replid = m.info("replication")["master_replid"]
     rep.stop()
-    wait_until(lambda: m.info("replication")["repl_backlog_active"] == 0, 8, "backlog freed")
+    wait_until(lambda: m.info("replication")["repl_backlog_active"] == 0, "backlog freed", 8)
     assert m.info("replication")["master_replid"] != replid
 
 
-def test_backlog_resize_at_run_time(primary, replica_factory):
+def test_backlog_resize_at_run_time(primary, redis_factory):
     p = primary()
     m = p.client()
-    rep = replica_factory(p.port)
-    wait_synced(m, rep.client())
+    synced_replica(redis_factory, p)
     for i in range(40):
         m.set(f"k{i}", "v" * 1000)
     m.config_set("repl-backlog-size", "16384")
@@ -337,11 +289,10 @@ def test_backlog_resize_at_run_time(primary, replica_factory):
     assert end == info["master_repl_offset"]
 
 
-def test_writes_between_replconf_and_psync(primary, replica_factory):
+def test_writes_between_replconf_and_psync(primary, redis_factory):
     p = primary()
     m = p.client()
-    rep = replica_factory(p.port)
-    wait_synced(m, rep.client())
+    synced_replica(redis_factory, p)
     with RawConnection(p.port) as handshake:
         handshake.send_command("REPLCONF", "listening-port", "9", "capa", "eof")
         assert handshake.read_frame() == b"+OK\r\n"

@@ -5,7 +5,6 @@ READONLY, MASTERDOWN, replica-side expiry, INFO replication and ROLE.
 
 With TANDEM_SERVER=/usr/bin/redis-server both ends are Redis, which is how these expectations were
 checked."""
-import shutil
 import time
 
 import pytest
@@ -14,21 +13,12 @@ import redis
 from conftest import server_binary
 from support.dataset import assert_same, fill_every_type, snapshot
 from support.processes import ServerProcess, free_port
+from support.replication import FAST_SYNC, wait_synced
 from support.resp_socket import RawConnection
+from support.waits import wait_until
 
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 READONLY = "You can't write against a read only replica."
 MASTERDOWN = "Link with MASTER is down and replica-serve-stale-data is set to 'no'."
-
-
-def wait_for(predicate, timeout=15.0, interval=0.02, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"{what} not met in {timeout}s")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -46,20 +36,9 @@ def replication_commands_present(tmp_path_factory):
         proc.stop()
 
 
-@pytest.fixture
-def redis_factory(tmp_path):
-    """Starts real redis-server primaries (extra args); stopped at teardown."""
-    started = []
-
-    def start(args=()):
-        base = ["--repl-diskless-sync-delay", "0", "--enable-debug-command", "yes"]
-        proc = ServerProcess(REDIS_SERVER, tmp_path / f"primary{len(started)}", base + list(args), None)
-        started.append(proc)
-        return proc.start()
-
-    yield start
-    for proc in started:
-        proc.stop()
+def start_primary(redis_factory, *args):
+    """A real redis-server primary that syncs at once and takes DEBUG commands."""
+    return redis_factory(FAST_SYNC + ["--enable-debug-command", "yes", *args])
 
 
 def replica_config(primary_port, extra=""):
@@ -78,21 +57,10 @@ def stats(client):
     return client.info("stats")
 
 
-def synced(primary, replica):
-    """True when the replica's link is up and it applied everything the primary has streamed."""
-    info = repl_info(replica)
-    return (info.get("master_link_status") == "up"
-            and info["slave_repl_offset"] == repl_info(primary)["master_repl_offset"])
-
-
-def wait_synced(primary, replica, timeout=15.0):
-    wait_for(lambda: synced(primary, replica), timeout, what="replica in sync")
-
-
 @pytest.fixture
 def pair(redis_factory, server_factory):
     """A real primary and a synced replica under test: (primary client, replica client, procs)."""
-    primary = redis_factory()
+    primary = start_primary(redis_factory)
     replica = start_replica(server_factory, primary)
     p, r = primary.client(), replica.client()
     wait_synced(p, r)
@@ -110,7 +78,7 @@ def pair(redis_factory, server_factory):
 @pytest.mark.parametrize("diskless", ["yes", "no"])
 def test_full_sync_of_every_type_with_ttls(redis_factory, server_factory, diskless):
     # diskless yes: the $EOF:<mark> framing; no: a BGSAVE sent as $<len>.
-    primary = redis_factory(["--repl-diskless-sync", diskless])
+    primary = start_primary(redis_factory, "--repl-diskless-sync", diskless)
     p = primary.client()
     fill_every_type(p)
     replica = start_replica(server_factory, primary)
@@ -123,7 +91,7 @@ def test_full_sync_of_every_type_with_ttls(redis_factory, server_factory, diskle
 
 
 def test_full_sync_replaces_existing_data(redis_factory, server_factory):
-    primary = redis_factory()
+    primary = start_primary(redis_factory)
     p = primary.client()
     p.set("from-primary", "1")
     replica = server_factory()
@@ -173,7 +141,7 @@ def test_partial_resync_after_the_link_is_killed(pair):
     assert p.client_kill_filter(_type="slave") == 1
     for i in range(50):
         p.set(f"during:{i}", i)
-    wait_for(lambda: stats(p)["sync_partial_ok"] == partial + 1, what="partial resync")
+    wait_until(lambda: stats(p)["sync_partial_ok"] == partial + 1, "partial resync", 15)
     wait_synced(p, r)
     assert stats(p)["sync_full"] == full
     assert_same(snapshot(p), snapshot(r))
@@ -223,7 +191,7 @@ def test_replicaof_no_one_promotes_and_keeps_the_history(pair):
 
 
 def test_replicaof_replies_and_errors(redis_factory, server_factory):
-    primary = redis_factory()
+    primary = start_primary(redis_factory)
     r = server_factory().client()
     for bad in ("abc", "-1", "70000"):
         with pytest.raises(redis.ResponseError, match="^Invalid master port$"):
@@ -247,7 +215,7 @@ def test_writes_are_refused_with_readonly(pair):
 
 
 def test_masterdown_while_the_link_is_down(redis_factory, server_factory):
-    primary = redis_factory()
+    primary = start_primary(redis_factory)
     p = primary.client()
     p.set("k", "v")
     replica = start_replica(server_factory, primary, "replica-serve-stale-data no\n")
@@ -255,7 +223,7 @@ def test_masterdown_while_the_link_is_down(redis_factory, server_factory):
     wait_synced(p, r)
     assert r.get("k") == b"v"
     primary.stop()
-    wait_for(lambda: repl_info(r)["master_link_status"] == "down", what="link down")
+    wait_until(lambda: repl_info(r)["master_link_status"] == "down", "link down", 15)
     with pytest.raises(redis.ResponseError, match="^MASTERDOWN " + MASTERDOWN + "$"):
         r.get("k")
     assert repl_info(r)["role"] == "slave"  # INFO is allowed on stale data
@@ -307,8 +275,8 @@ def test_info_replication_fields_and_role(pair):
     role = r.execute_command("ROLE")
     assert role == [b"slave", b"127.0.0.1", primary.port, b"connected", info["slave_repl_offset"]]
     # The primary sees the replica's listening port and its ACKed offset.
-    wait_for(lambda: repl_info(p).get("slave0", {}).get("offset") == info["slave_repl_offset"],
-             what="ACK of the offset")
+    wait_until(lambda: repl_info(p).get("slave0", {}).get("offset") == info["slave_repl_offset"],
+               "ACK of the offset", 15, state=lambda: repl_info(p).get("slave0"))
     assert repl_info(p)["slave0"]["port"] == replica.port
     assert repl_info(p)["slave0"]["state"] == "online"
 

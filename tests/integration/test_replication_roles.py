@@ -4,7 +4,8 @@ import socket
 import time
 
 from support.replication import (FAST_SYNC, info, replicate, start_replicated, sync_counters,
-                                 wait_online, wait_synced, wait_until)
+                                 wait_online, wait_synced)
+from support.waits import wait_until
 
 
 def test_promoted_replica_keeps_its_backlog_past_the_ttl_it_spent_as_a_replica(server_factory):

@@ -2,14 +2,13 @@
 bounded waits on links and offsets whose failure messages show the offsets and states seen."""
 import os
 import signal
-import time
 from contextlib import contextmanager
 
 from support.calls import call
+from support.waits import DEFAULT_LIMIT, wait_until
 
 # Every test topology syncs at once: the 5 s default delay only batches replicas.
 FAST_SYNC = ["--repl-diskless-sync-delay", "0"]
-DEFAULT_LIMIT = 30.0
 
 
 def info(client, section="replication"):
@@ -53,20 +52,6 @@ def describe(client):
     summary = " ".join(f"{k}={f[k]}" for k in keys if k in f)
     lines = [f"{r.get('state')}@{r.get('offset')}" for r in replica_lines(f)]
     return summary + (f" replicas=[{', '.join(lines)}]" if lines else "")
-
-
-def wait_until(predicate, what, limit=DEFAULT_LIMIT, interval=0.02, state=None):
-    """Polls predicate() until it returns a true value (returned); on timeout fails with `what`
-    and, when given, state() (a string describing what was last seen)."""
-    deadline = time.monotonic() + limit
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            seen = f"; last seen: {state()}" if state else ""
-            raise AssertionError(f"{what} not reached within {limit}s{seen}")
-        time.sleep(interval)
 
 
 def replicate(replica_client, primary):
