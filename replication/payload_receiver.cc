@@ -70,7 +70,8 @@ PayloadReceiver::Result PayloadReceiver::FeedHeader(std::string_view input, size
     line.swap(line_);
     if (line.empty()) continue;  // keep-alive newline
     *consumed = pos;
-    if (line.starts_with('-')) return Fail("MASTER aborted replication with an error: " + line.substr(1));
+    if (line.starts_with('-'))
+      return Fail("MASTER aborted replication with an error: " + line.substr(1));
     if (!line.starts_with('$')) {
       return Fail("Bad protocol from MASTER, the first byte is not '$' (we received '" + line +
                   "'), are you sure the host and port are right?");

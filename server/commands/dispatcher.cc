@@ -150,8 +150,8 @@ bool Dispatcher::MustWaitForPause(Client& client, const CommandSpec& spec) const
 bool Dispatcher::QueuedMatch(const Client& client, uint32_t flag, bool with) const {
   if (!client.multi) return false;
   for (const auto& queued : client.multi->commands) {
-    const CommandSpec* q = server_.commands.ResolveCall(
-        std::vector<std::string_view>(queued.begin(), queued.end()));
+    const CommandSpec* q =
+        server_.commands.ResolveCall(std::vector<std::string_view>(queued.begin(), queued.end()));
     if (q != nullptr && ((q->flags & flag) != 0) == with) return true;
   }
   return false;
@@ -182,8 +182,8 @@ std::string_view Dispatcher::ReplicationRefusal(const Client& client,
     return errors::kReadOnlyReplica;
   }
   // EXEC is refused when one of its commands is not allowed on stale data.
-  bool stale_ok = (spec.flags & kStale) &&
-                  !(spec.full_name == "exec" && RunsWithoutFlag(client, spec, kStale));
+  bool stale_ok =
+      (spec.flags & kStale) && !(spec.full_name == "exec" && RunsWithoutFlag(client, spec, kStale));
   if (!repl.link_up && !server_.settings.replica_serve_stale_data && !stale_ok) {
     return errors::kMasterDown;
   }

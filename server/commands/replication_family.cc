@@ -48,8 +48,8 @@ void RegisterReplicationCommands(CommandTable& table) {
        "Wait for the synchronous replication of all the write commands sent in the context of "
        "the current connection",
        "3.0.0"},
-      {"role", 1, kNoScript | kLoading | kStale | kFast, 0, 0, 0, kAclAdmin | kAclFast | kAclDangerous,
-       Forward<&ReplicationControl::Role>, "server",
+      {"role", 1, kNoScript | kLoading | kStale | kFast, 0, 0, 0,
+       kAclAdmin | kAclFast | kAclDangerous, Forward<&ReplicationControl::Role>, "server",
        "Return the role of the instance in the context of replication", "2.8.12"},
       {"failover", -1, kAdmin | kNoScript | kStale, 0, 0, 0, kAdminAcl,
        Forward<&ReplicationControl::Failover>, "server",

@@ -20,8 +20,8 @@
 #include "server/commands/command_table.h"
 #include "server/commands/persistence_control.h"
 #include "server/commands/propagation.h"
-#include "server/commands/replication_control.h"
 #include "server/commands/pubsub.h"
+#include "server/commands/replication_control.h"
 #include "server/commands/watch.h"
 #include "server/config/config.h"
 #include "server/store/keyspace.h"
@@ -52,7 +52,7 @@ struct ServerStats {
   uint64_t client_query_buffer_limit_disconnections = 0;
   uint64_t total_reads_processed = 0;
   uint64_t total_writes_processed = 0;
-  uint64_t dirty = 0;  // writes since start (rdb_changes_since_last_save later)
+  uint64_t dirty = 0;             // writes since start (rdb_changes_since_last_save later)
   uint64_t sync_full = 0;         // full syncs served to replicas
   uint64_t sync_partial_ok = 0;   // PSYNCs answered +CONTINUE
   uint64_t sync_partial_err = 0;  // PSYNCs with a replid that got a full sync

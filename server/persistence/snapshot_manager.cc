@@ -292,8 +292,8 @@ void SnapshotManager::KillBackgroundSave() {
 bool SnapshotManager::StartStreamSnapshot(commands::StreamSnapshotJob job) {
   if (child_.running() != ChildKind::kNone) return false;
   commands::PersistenceStatus& p = state_.persistence;
-  save_ = ForklessSave::StartStream(state_.keyspace, FunctionCodes(), Aux(), WriteOptions(),
-                                    job.sink);
+  save_ =
+      ForklessSave::StartStream(state_.keyspace, FunctionCodes(), Aux(), WriteOptions(), job.sink);
   stream_job_ = std::move(job);
   ++generation_;
   child_.Reserve(ChildKind::kRdb);
@@ -314,8 +314,7 @@ void SnapshotManager::AbortStreamSnapshot() {
   KillBackgroundSave();
 }
 
-bool SnapshotManager::BackgroundSaveForReplication(
-    std::function<void(const base::Status&)> done) {
+bool SnapshotManager::BackgroundSaveForReplication(std::function<void(const base::Status&)> done) {
   if (child_.running() != ChildKind::kNone) return false;
   replication_waiters_.push_back(std::move(done));
   spdlog::info("Starting BGSAVE for SYNC with target: disk");

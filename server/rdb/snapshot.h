@@ -21,9 +21,9 @@ struct SnapshotAux {
   std::string repl_id;        // repl-id: written with repl-offset when not empty
   int64_t repl_offset = 0;
   int repl_stream_db = 0;  // repl-stream-db: the database the replication stream has selected
-  bool aof_base = false;  // aof-base: 1 in an AOF base file
-  int64_t ctime_s = 0;    // ctime
-  uint64_t used_mem = 0;  // used-mem
+  bool aof_base = false;   // aof-base: 1 in an AOF base file
+  int64_t ctime_s = 0;     // ctime
+  uint64_t used_mem = 0;   // used-mem
 };
 
 struct SnapshotWriteOptions {

@@ -342,8 +342,7 @@ TEST(DirectiveTableTest, MarksWhatTandemImplements) {
     EXPECT_TRUE(FindDirective(name)->Has(kImplemented)) << name;
   }
   // Accepted and shown, but nothing acts on them (yet).
-  for (const char* name :
-       {"daemonize", "rename-command", "list-compress-depth"}) {
+  for (const char* name : {"daemonize", "rename-command", "list-compress-depth"}) {
     EXPECT_FALSE(FindDirective(name)->Has(kImplemented)) << name;
   }
 }

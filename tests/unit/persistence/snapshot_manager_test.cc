@@ -69,19 +69,19 @@ class SnapshotManagerTest : public commands::testing::CommandTest {
 TEST_F(SnapshotManagerTest, StreamSnapshotIsALoadableRdbWithTheReplicationFields) {
   Run({"SET", "a", "1"});
   Run({"RPUSH", "l", "x", "y"});
-  Run({"FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function() return 1 end)"});
+  Run({"FUNCTION", "LOAD",
+       "#!lua name=lib\nredis.register_function('f', function() return 1 end)"});
   std::string bytes;
   int done_calls = 0;
-  bool started = manager_.StartStreamSnapshot(
-      {[&](std::string_view chunk) {
-         bytes.append(chunk);
-         return base::Status::Ok();
-       },
-       [] { return true; },
-       [&](const base::Status& s) {
-         EXPECT_TRUE(s.ok()) << s.message();
-         ++done_calls;
-       }});
+  bool started = manager_.StartStreamSnapshot({[&](std::string_view chunk) {
+                                                 bytes.append(chunk);
+                                                 return base::Status::Ok();
+                                               },
+                                               [] { return true; },
+                                               [&](const base::Status& s) {
+                                                 EXPECT_TRUE(s.ok()) << s.message();
+                                                 ++done_calls;
+                                               }});
   ASSERT_TRUE(started);
   EXPECT_EQ(done_calls, 1);
   EXPECT_EQ(bytes.substr(0, 9), "REDIS0010");
