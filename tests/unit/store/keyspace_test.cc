@@ -45,6 +45,21 @@ TEST_F(KeyspaceTest, FindExpiresLazilyAtTheExpireTime) {
   EXPECT_EQ(ks_.stats().keyspace_hits + ks_.stats().keyspace_misses, 0u);
 }
 
+TEST_F(KeyspaceTest, ReplicaModesHideOrKeepExpiredKeysWithoutDeleting) {
+  Entry* e = Add(0, "k", kNow + 1000);
+  ks_.set_expiry_mode(ExpiryMode::kHide);  // a replica's reader
+  EXPECT_EQ(ks_.Find(0, "k", kNow + 1000), nullptr);
+  EXPECT_EQ(ks_.RandomKey(0, kNow + 1000), e) << "the only key, even expired, as Redis's replica";
+  EXPECT_EQ(ks_.db(0).size(), 1u);
+  ks_.set_expiry_mode(ExpiryMode::kKeep);  // the master's stream
+  EXPECT_EQ(ks_.Find(0, "k", kNow + 1000), e);
+  EXPECT_EQ(ks_.stats().expired_keys, 0u);
+  EXPECT_TRUE(removed_.empty());
+  ks_.set_expiry_mode(ExpiryMode::kDelete);  // a master
+  EXPECT_EQ(ks_.Find(0, "k", kNow + 1000), nullptr);
+  EXPECT_EQ(ks_.db(0).size(), 0u);
+}
+
 TEST_F(KeyspaceTest, FindLeavesAccessDataAlone) {
   Entry* e = Add(0, "k");
   e->set_access(123);
