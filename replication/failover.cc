@@ -28,14 +28,6 @@ constexpr std::string_view kNotAReplica = "ERR FAILOVER target HOST and PORT is 
 constexpr std::string_view kNotOnline = "ERR FAILOVER target replica is not online.";
 constexpr std::string_view kBadTimeout = "ERR FAILOVER timeout must be greater than 0";
 
-// The address a replica is known by: REPLCONF ip-address, else the ip of its connection.
-std::string ReplicaIp(const ReplicaLink& link) {
-  if (!link.announced_ip.empty()) return link.announced_ip;
-  std::string peer = link.client->connection().PeerAddress();
-  size_t colon = peer.rfind(':');
-  return colon == std::string::npos ? peer : peer.substr(0, colon);
-}
-
 }  // namespace
 
 const char* FailoverStateName(FailoverState state) {
@@ -122,7 +114,7 @@ void Replication::Failover(commands::Context& ctx) {
 const ReplicaLink* Replication::FindReplica(std::string_view host, int64_t port) const {
   for (const auto& [id, link] : links_) {
     if (link.state == ReplicaState::kHandshake) continue;
-    if (base::EqualsIgnoreCase(host, ReplicaIp(link)) && port == link.listening_port) return &link;
+    if (base::EqualsIgnoreCase(host, link.ip()) && port == link.listening_port) return &link;
   }
   return nullptr;
 }
@@ -163,7 +155,7 @@ void Replication::UpdateFailover(int64_t now_ms) {
     for (const auto& [id, link] : links_) {
       if (link.state == ReplicaState::kOnline && link.ack_offset == offset_) {
         target = &link;
-        failover_.host = ReplicaIp(link);
+        failover_.host = link.ip();
         failover_.port = link.listening_port;
         break;
       }

@@ -47,6 +47,15 @@ struct ReplicaLink {
   std::string pending;  // stream bytes held until the payload is sent (or the first ACK)
   std::unique_ptr<std::FILE, FileCloser> rdb_file;  // disk mode: the payload being sent
   int64_t soft_limit_since_ms = 0;  // when its output went over the soft limit (0: not over)
+
+  // The address it is known by (INFO, ROLE, FAILOVER TO): REPLCONF ip-address, else the ip of its
+  // connection.
+  std::string ip() const {
+    if (!announced_ip.empty()) return announced_ip;
+    std::string peer = client->connection().PeerAddress();
+    size_t colon = peer.rfind(':');
+    return colon == std::string::npos ? peer : peer.substr(0, colon);
+  }
 };
 
 }  // namespace tandem::replication

@@ -13,12 +13,6 @@ namespace tandem::replication {
 
 namespace {
 
-// The ip of an "ip:port" peer address.
-std::string PeerIp(const std::string& address) {
-  size_t colon = address.rfind(':');
-  return colon == std::string::npos ? address : address.substr(0, colon);
-}
-
 const char* StateName(ReplicaState state) {
   switch (state) {
     case ReplicaState::kSendBulk:
@@ -195,9 +189,7 @@ void Replication::OnceASecond(int64_t now_ms) {
     if (link.state == ReplicaState::kOnline && !link.legacy_sync &&
         now_ms - link.ack_time_ms > timeout_ms &&
         !(link.client->flags & commands::kClientCloseASAP)) {
-      spdlog::warn("Disconnecting timedout replica (streaming sync): {}:{}",
-                   link.announced_ip.empty() ? PeerIp(link.client->connection().PeerAddress())
-                                             : link.announced_ip,
+      spdlog::warn("Disconnecting timedout replica (streaming sync): {}:{}", link.ip(),
                    link.listening_port);
       link.client->flags |= commands::kClientCloseASAP;
       link.client->connection().CloseNow();
@@ -305,10 +297,7 @@ void Replication::ClientClosed(commands::Client& client) {
   if (it == links_.end()) return;
   bool replica = it->second.state != ReplicaState::kHandshake;
   if (replica) {
-    spdlog::info("Connection with replica {}:{} lost.",
-                 it->second.announced_ip.empty() ? PeerIp(client.connection().PeerAddress())
-                                                 : it->second.announced_ip,
-                 it->second.listening_port);
+    spdlog::info("Connection with replica {}:{} lost.", it->second.ip(), it->second.listening_port);
   }
   client.connection().SetOnDrained({});
   links_.erase(it);
@@ -336,8 +325,7 @@ void Replication::Role(commands::Context& ctx) {
   r.ArrayHeader(online.size());
   for (const ReplicaLink* link : online) {
     r.ArrayHeader(3);
-    r.Bulk(link->announced_ip.empty() ? PeerIp(link->client->connection().PeerAddress())
-                                      : link->announced_ip);
+    r.Bulk(link->ip());
     r.Bulk(std::to_string(link->listening_port));
     r.Bulk(std::to_string(link->ack_offset));
   }
@@ -374,8 +362,7 @@ void Replication::AppendMasterInfo(std::string& out) {
   for (const auto& [id, link] : links_) {
     if (link.state == ReplicaState::kHandshake) continue;
     int64_t lag = link.state == ReplicaState::kOnline ? now_s - link.ack_time_ms / 1000 : 0;
-    std::string ip = link.announced_ip.empty() ? PeerIp(link.client->connection().PeerAddress())
-                                               : link.announced_ip;
+    std::string ip = link.ip();
     out += "slave" + std::to_string(n++) + ":ip=" + ip +
            ",port=" + std::to_string(link.listening_port) + ",state=" + StateName(link.state) +
            ",offset=" + std::to_string(link.ack_offset) + ",lag=" + std::to_string(lag) + "\r\n";
