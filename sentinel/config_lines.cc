@@ -24,16 +24,6 @@ std::string_view Trim(std::string_view s) {
   return s.substr(first, s.find_last_not_of(kBlanks) - first + 1);
 }
 
-std::optional<std::vector<std::string>> Split(std::string_view text) {
-  std::string storage;
-  std::vector<base::ArgSpan> spans;
-  if (!base::SplitInlineArgs(text, &storage, &spans)) return std::nullopt;
-  std::vector<std::string> args;
-  args.reserve(spans.size());
-  for (const base::ArgSpan& span : spans) args.push_back(storage.substr(span.offset, span.length));
-  return args;
-}
-
 Status UnbalancedQuotes(const ConfigLine& line) {
   return Status::InvalidArgument(
       DescribeLineError(line, "Unbalanced quotes in configuration line"));
@@ -61,7 +51,7 @@ StatusOr<std::vector<ConfigLine>> SplitConfigText(std::string_view text, std::st
     if (trimmed.empty() || trimmed.front() == '#') continue;
 
     ConfigLine line{{}, std::string(source), line_number, std::string(trimmed)};
-    std::optional<std::vector<std::string>> args = Split(trimmed);
+    std::optional<std::vector<std::string>> args = base::SplitArgs(trimmed);
     if (!args) return UnbalancedQuotes(line);
     if (args->empty()) continue;  // only blanks sdssplitargs skips, such as '\v'
     args->front() = base::AsciiLower(args->front());
@@ -95,7 +85,7 @@ StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
         {}, std::string(kCommandLineSource), static_cast<int>(result.options.size()) + 1, arg};
     if (!awaiting_value && arg.starts_with("--")) {
       line.text = arg.substr(2);
-      std::optional<std::vector<std::string>> words = Split(line.text);
+      std::optional<std::vector<std::string>> words = base::SplitArgs(line.text);
       if (!words) return UnbalancedQuotes(line);
       if (words->empty()) continue;  // "--" alone names nothing
       awaiting_value = words->size() == 1;

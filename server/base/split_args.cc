@@ -105,4 +105,14 @@ bool SplitInlineArgs(std::string_view line, std::string* storage, std::vector<Ar
   }
 }
 
+std::optional<std::vector<std::string>> SplitArgs(std::string_view line) {
+  std::string storage;
+  std::vector<ArgSpan> spans;
+  if (!SplitInlineArgs(line, &storage, &spans)) return std::nullopt;
+  std::vector<std::string> args;
+  args.reserve(spans.size());
+  for (const ArgSpan& span : spans) args.push_back(storage.substr(span.offset, span.length));
+  return args;
+}
+
 }  // namespace tandem::base

@@ -9,6 +9,7 @@
 // The line is read like a C string: a NUL byte ends it.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,5 +27,8 @@ struct ArgSpan {
 // by something other than a blank; *storage and *spans then hold partial output.
 [[nodiscard]] bool SplitInlineArgs(std::string_view line, std::string* storage,
                                    std::vector<ArgSpan>* spans);
+
+// The same split into one string per argument; nullopt on the errors above.
+std::optional<std::vector<std::string>> SplitArgs(std::string_view line);
 
 }  // namespace tandem::base

@@ -129,16 +129,6 @@ std::string DescribeLineError(const ConfigLine& line, std::string_view reason) {
   return message;
 }
 
-std::optional<std::vector<std::string>> SplitArgs(std::string_view line) {
-  std::string storage;
-  std::vector<base::ArgSpan> spans;
-  if (!base::SplitInlineArgs(line, &storage, &spans)) return std::nullopt;
-  std::vector<std::string> args;
-  args.reserve(spans.size());
-  for (const base::ArgSpan& span : spans) args.push_back(storage.substr(span.offset, span.length));
-  return args;
-}
-
 std::string QuoteArg(std::string_view arg) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "\"";

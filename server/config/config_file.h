@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "server/base/split_args.h"
 #include "server/base/status.h"
 
 namespace tandem::config {
@@ -25,9 +26,8 @@ struct ConfigLine {
 // "Reading the configuration file <source>, at line <n>\n>>> '<text>'\n<reason>".
 std::string DescribeLineError(const ConfigLine& line, std::string_view reason);
 
-// Splits one line into arguments as Redis's sdssplitargs does (rules in server/base/split_args.h,
-// shared with inline requests). Returns nullopt for unbalanced quotes.
-std::optional<std::vector<std::string>> SplitArgs(std::string_view line);
+// Splits a line as Redis's sdssplitargs does (server/base/split_args.h).
+using base::SplitArgs;
 
 // The inverse of SplitArgs for one argument, like Redis's sdscatrepr: always double-quoted, with
 // \\ \" \n \r \t \a \b escaped and other unprintable bytes as \xhh.
