@@ -6,12 +6,12 @@
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <set>
 #include <string_view>
 #include <utility>
 
 #include "sentinel/run_id.h"
+#include "server/base/atomic_file.h"
 
 namespace tandem::sentinel {
 namespace {
@@ -46,16 +46,6 @@ std::string Problem(const proto::SentinelState& state) {
   return "";
 }
 
-Status WriteAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::IoError(std::strerror(errno));
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::Ok();
-}
-
 // Reads the rest of `fd` into `bytes`, refusing more than kMaxStateFileSize. fstat catches a large
 // regular file up front; the read loop still stops at the limit for files that report no size
 // (devices, pipes).
@@ -77,17 +67,6 @@ Status ReadAll(int fd, std::string* bytes) {
   }
 }
 
-// The directory holding `path`: the rename is only durable once its entry is synced.
-Status SyncDirectoryOf(const std::string& path) {
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  if (dir.empty()) dir = ".";
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return IoError(path, "cannot open its directory", errno);
-  const int err = ::fsync(fd) == 0 ? 0 : errno;
-  ::close(fd);
-  return err == 0 ? Status::Ok() : IoError(path, "cannot fsync its directory", err);
-}
-
 }  // namespace
 
 Status SaveState(const std::string& path, const proto::SentinelState& state) {
@@ -98,24 +77,21 @@ Status SaveState(const std::string& path, const proto::SentinelState& state) {
   }
   const std::string bytes = stamped.SerializeAsString();
 
-  std::string temp = path + ".tmp-XXXXXX";
-  const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
-  if (fd < 0) return IoError(path, "cannot create a temporary file", errno);
-  Status status = WriteAll(fd, bytes);
-  if (!status.ok()) {
-    status = Status::IoError(Where(path) + "cannot write " + temp + ": " + status.message());
-  } else if (::fsync(fd) != 0) {
-    status = IoError(path, "cannot fsync " + temp, errno);
+  // base::AtomicFile: temp file beside it, fsync, rename, directory fsync; an uncommitted temp
+  // file is removed.
+  base::StatusOr<base::AtomicFile> file = base::AtomicFile::Create(path, {}, 0600);
+  if (!file.ok()) {
+    return Status::IoError(Where(path) +
+                           "cannot create a temporary file: " + file.status().message());
   }
-  ::close(fd);
-  if (status.ok() && ::rename(temp.c_str(), path.c_str()) != 0) {
-    status = IoError(path, "cannot rename " + temp + " over it", errno);
+  if (Status written = file->Write(bytes); !written.ok()) {
+    return Status::IoError(Where(path) + "cannot write " + file->temp_path() + ": " +
+                           written.message());
   }
-  if (!status.ok()) {
-    ::unlink(temp.c_str());
-    return status;
+  if (Status committed = file->Commit(); !committed.ok()) {
+    return Status::IoError(Where(path) + committed.message());
   }
-  return SyncDirectoryOf(path);
+  return Status::Ok();
 }
 
 base::StatusOr<std::optional<proto::SentinelState>> LoadState(const std::string& path) {

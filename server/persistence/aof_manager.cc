@@ -11,10 +11,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "server/base/atomic_file.h"
 #include "server/base/memory.h"
 #include "server/commands/version.h"
 #include "server/persistence/aof_base.h"
-#include "server/persistence/atomic_file.h"
 #include "server/scripting/function_engine.h"
 
 namespace tandem::persistence {
@@ -62,7 +62,7 @@ Status WriteBaseFile(commands::ServerState& state, const std::string& path) {
   input.rdb_options.compress = state.config.GetBool("rdbcompression");
   input.rdb_options.checksum = state.config.GetBool("rdbchecksum");
   input.rdb_options.key_save_delay_us = state.config.GetInt("rdb-key-save-delay");
-  auto file = AtomicFile::Create(path);
+  auto file = base::AtomicFile::Create(path);
   if (!file.ok()) return file.status();
   Status st = WriteAofBase(input, [&](std::string_view chunk) { return file->Write(chunk); });
   if (!st.ok()) return st;
@@ -95,7 +95,7 @@ AofManager::~AofManager() {
 Status AofManager::PersistManifest(const AofManifest& manifest) {
   std::string path = PathOf(AofManifestName(prefix_));
   // Redis's temporary name: "temp-<appendfilename>.manifest".
-  auto file = AtomicFile::Create(path, PathOf("temp-" + AofManifestName(prefix_)));
+  auto file = base::AtomicFile::Create(path, PathOf("temp-" + AofManifestName(prefix_)));
   if (!file.ok()) return file.status();
   if (Status st = file->Write(manifest.Format()); !st.ok()) return st;
   return file->Commit();

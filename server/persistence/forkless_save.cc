@@ -18,7 +18,7 @@ int64_t SteadyUs() {
 }  // namespace
 
 ForklessSave::ForklessSave(store::Keyspace& keyspace, const rdb::SnapshotWriteOptions& options,
-                           std::optional<AtomicFile> file, rdb::SnapshotSink sink)
+                           std::optional<base::AtomicFile> file, rdb::SnapshotSink sink)
     : file_(std::move(file)),
       writer_(options, file_ ? [this](std::string_view chunk) { return file_->Write(chunk); }
                              : std::move(sink)) {
@@ -30,7 +30,8 @@ base::StatusOr<std::unique_ptr<ForklessSave>> ForklessSave::Start(
     store::Keyspace& keyspace, const std::vector<std::string>& function_codes,
     const rdb::SnapshotAux& aux, const rdb::SnapshotWriteOptions& options, std::string target,
     std::string temp) {
-  base::StatusOr<AtomicFile> file = AtomicFile::Create(std::move(target), std::move(temp));
+  base::StatusOr<base::AtomicFile> file =
+      base::AtomicFile::Create(std::move(target), std::move(temp));
   if (!file.ok()) return file.status();
   std::unique_ptr<ForklessSave> save(
       new ForklessSave(keyspace, options, std::move(*file), rdb::SnapshotSink()));

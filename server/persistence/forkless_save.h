@@ -22,8 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "server/base/atomic_file.h"
 #include "server/base/status.h"
-#include "server/persistence/atomic_file.h"
 #include "server/rdb/incremental_snapshot.h"
 #include "server/store/snapshot_cursor.h"
 
@@ -70,11 +70,11 @@ class ForklessSave {
  private:
   // `file` is null for a stream, whose bytes go to `sink` instead.
   ForklessSave(store::Keyspace& keyspace, const rdb::SnapshotWriteOptions& options,
-               std::optional<AtomicFile> file, rdb::SnapshotSink sink);
+               std::optional<base::AtomicFile> file, rdb::SnapshotSink sink);
   // Ends the walk: remembers the count and drops the cursor (aborting it if incomplete).
   void EndWalk();
 
-  std::optional<AtomicFile> file_;
+  std::optional<base::AtomicFile> file_;
   rdb::IncrementalSnapshotWriter writer_;
   std::unique_ptr<store::SnapshotCursor> cursor_;
   uint64_t handed_ = 0;

@@ -10,12 +10,12 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "server/base/atomic_file.h"
 #include "server/base/memory.h"
 #include "server/commands/errors.h"
 #include "server/commands/object_limits.h"
 #include "server/commands/script_runner.h"
 #include "server/commands/version.h"
-#include "server/persistence/atomic_file.h"
 #include "server/persistence/mapped_file.h"
 #include "server/rdb/snapshot.h"
 #include "server/scripting/function_engine.h"
@@ -102,7 +102,7 @@ rdb::SnapshotWriteOptions SnapshotManager::WriteOptions() const {
 base::Status SnapshotManager::WriteFile(const std::string& temp_name) const {
   const config::Config& config = state_.config;
   const std::string& target = config.GetString("dbfilename");
-  base::StatusOr<AtomicFile> file = AtomicFile::Create(target, temp_name);
+  base::StatusOr<base::AtomicFile> file = base::AtomicFile::Create(target, temp_name);
   if (!file.ok()) {
     spdlog::warn("Failed opening the temp RDB file {} (in server root dir {}) for saving: {}",
                  temp_name, config.GetString("dir"), file.status().message());

@@ -1,4 +1,4 @@
-#include "server/persistence/atomic_file.h"
+#include "server/base/atomic_file.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace tandem::persistence {
+namespace tandem::base {
 namespace {
 
 namespace fs = std::filesystem;
@@ -70,4 +70,4 @@ TEST_F(AtomicFileTest, SyncDirectoryOfMissingDirectoryFails) {
 }
 
 }  // namespace
-}  // namespace tandem::persistence
+}  // namespace tandem::base

@@ -1,4 +1,4 @@
-#include "server/persistence/atomic_file.h"
+#include "server/base/atomic_file.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -7,11 +7,11 @@
 #include <cstdio>
 #include <cstring>
 
-namespace tandem::persistence {
+namespace tandem::base {
 namespace {
 
-base::Status OsError(std::string_view what, const std::string& path) {
-  return base::Status::IoError(std::string(what) + " " + path + ": " + std::strerror(errno));
+Status OsError(std::string_view what, const std::string& path) {
+  return Status::IoError(std::string(what) + " " + path + ": " + std::strerror(errno));
 }
 
 std::string DirectoryOf(const std::string& path) {
@@ -23,9 +23,9 @@ std::string DirectoryOf(const std::string& path) {
 
 }  // namespace
 
-base::StatusOr<AtomicFile> AtomicFile::Create(std::string target, std::string temp) {
+StatusOr<AtomicFile> AtomicFile::Create(std::string target, std::string temp, mode_t mode) {
   if (temp.empty()) temp = target + ".tmp-" + std::to_string(getpid());
-  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return OsError("Failed opening", temp);
   return AtomicFile(std::move(target), std::move(temp), fd);
 }
@@ -41,8 +41,8 @@ AtomicFile::~AtomicFile() {
   if (!temp_.empty()) unlink(temp_.c_str());
 }
 
-base::Status AtomicFile::Write(std::string_view data) {
-  if (fd_ < 0) return base::Status::IoError("write to a closed file " + temp_);
+Status AtomicFile::Write(std::string_view data) {
+  if (fd_ < 0) return Status::IoError("write to a closed file " + temp_);
   while (!data.empty()) {
     ssize_t n = write(fd_, data.data(), data.size());
     if (n < 0) {
@@ -51,11 +51,11 @@ base::Status AtomicFile::Write(std::string_view data) {
     }
     data.remove_prefix(static_cast<size_t>(n));
   }
-  return base::Status::Ok();
+  return Status::Ok();
 }
 
-base::Status AtomicFile::Commit() {
-  if (fd_ < 0) return base::Status::IoError("commit of a closed file " + temp_);
+Status AtomicFile::Commit() {
+  if (fd_ < 0) return Status::IoError("commit of a closed file " + temp_);
   if (fsync(fd_) != 0) return OsError("Failed fsync of", temp_);
   int fd = fd_;
   fd_ = -1;
@@ -65,7 +65,7 @@ base::Status AtomicFile::Commit() {
   return SyncDirectoryOf(target_);
 }
 
-base::Status SyncDirectoryOf(const std::string& path) {
+Status SyncDirectoryOf(const std::string& path) {
   std::string dir = DirectoryOf(path);
   int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return OsError("Failed opening directory", dir);
@@ -74,7 +74,7 @@ base::Status SyncDirectoryOf(const std::string& path) {
   close(fd);
   errno = saved;
   if (rc != 0) return OsError("Failed fsync of directory", dir);
-  return base::Status::Ok();
+  return Status::Ok();
 }
 
-}  // namespace tandem::persistence
+}  // namespace tandem::base

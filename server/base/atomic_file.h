@@ -3,26 +3,28 @@
 // rename over the target, fsync the directory. A crash at any point leaves either the old file or
 // the new one, never a mix.
 
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
 
 #include "server/base/status.h"
 
-namespace tandem::persistence {
+namespace tandem::base {
 
 // An open temporary file that becomes `target` on Commit. Destroying it uncommitted removes it.
 class AtomicFile {
  public:
   // Creates the temporary file `temp` (default "<target>.tmp-<pid>"; it must be on the target's
-  // file system). Fails with the OS error text.
-  static base::StatusOr<AtomicFile> Create(std::string target, std::string temp = {});
+  // file system) with permissions `mode` (less the umask). Fails with the OS error text.
+  static StatusOr<AtomicFile> Create(std::string target, std::string temp = {}, mode_t mode = 0644);
   AtomicFile(AtomicFile&& other) noexcept;
   AtomicFile& operator=(AtomicFile&&) = delete;
   ~AtomicFile();
 
-  base::Status Write(std::string_view data);
+  Status Write(std::string_view data);
   // fsync, close, rename to the target, fsync the directory.
-  base::Status Commit();
+  Status Commit();
   const std::string& temp_path() const { return temp_; }
 
  private:
@@ -34,6 +36,6 @@ class AtomicFile {
 };
 
 // fsyncs the directory holding `path` (after a rename or a create in it).
-base::Status SyncDirectoryOf(const std::string& path);
+Status SyncDirectoryOf(const std::string& path);
 
-}  // namespace tandem::persistence
+}  // namespace tandem::base
