@@ -15,14 +15,7 @@ namespace {
 using base::Status;
 using base::StatusOr;
 
-constexpr std::string_view kBlanks = " \t\r\n";
 constexpr std::string_view kCommandLineSource = "(command line)";
-
-std::string_view Trim(std::string_view s) {
-  const size_t first = s.find_first_not_of(kBlanks);
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(kBlanks) - first + 1);
-}
 
 Status UnbalancedQuotes(const ConfigLine& line) {
   return Status::InvalidArgument(
@@ -30,13 +23,6 @@ Status UnbalancedQuotes(const ConfigLine& line) {
 }
 
 }  // namespace
-
-std::string DescribeLineError(const ConfigLine& line, std::string_view reason) {
-  std::string message = "Reading the configuration file " + line.source + ", at line " +
-                        std::to_string(line.line_number) + "\n>>> '" + line.text + "'\n";
-  message += reason;
-  return message;
-}
 
 StatusOr<std::vector<ConfigLine>> SplitConfigText(std::string_view text, std::string_view source) {
   std::vector<ConfigLine> lines;
@@ -46,17 +32,11 @@ StatusOr<std::vector<ConfigLine>> SplitConfigText(std::string_view text, std::st
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     ++line_number;
-    const std::string_view trimmed = Trim(text.substr(start, end - start));
+    StatusOr<std::optional<ConfigLine>> line =
+        base::ReadConfigLine(text.substr(start, end - start), source, line_number);
     start = end + 1;
-    if (trimmed.empty() || trimmed.front() == '#') continue;
-
-    ConfigLine line{{}, std::string(source), line_number, std::string(trimmed)};
-    std::optional<std::vector<std::string>> args = base::SplitArgs(trimmed);
-    if (!args) return UnbalancedQuotes(line);
-    if (args->empty()) continue;  // only blanks sdssplitargs skips, such as '\v'
-    args->front() = base::AsciiLower(args->front());
-    line.args = std::move(*args);
-    lines.push_back(std::move(line));
+    if (!line.ok()) return line.status();
+    if (line->has_value()) lines.push_back(std::move(**line));
   }
   return lines;
 }

@@ -1,28 +1,21 @@
 #pragma once
 // Turning sentinel.conf text and a redis-sentinel-style command line into directive lines, before
 // any meaning is given to them (that is sentinel_config.h's job). tandem-sentinel must not link
-// server/config, so this is its own small reader built on base::SplitInlineArgs (Redis's
-// sdssplitargs quoting rules). Pure functions apart from ReadConfigFile; thread-safe.
+// server/config; the reading of one line is base::ReadConfigLine, shared with it. Pure functions
+// apart from ReadConfigFile; thread-safe.
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "server/base/config_line.h"
 #include "server/base/status.h"
 
 namespace tandem::sentinel {
 
-// One directive as written.
-struct ConfigLine {
-  std::vector<std::string> args;  // never empty; args[0] is the directive name, lower-cased
-  std::string source;             // the file path as given, or "(command line)"
-  int line_number = 0;            // 1-based within `source`
-  std::string text;               // the line with surrounding blanks trimmed, for error messages
-};
-
-// Redis's layout for a start-up configuration error, with the source named:
-// "Reading the configuration file <source>, at line <n>\n>>> '<text>'\n<reason>".
-std::string DescribeLineError(const ConfigLine& line, std::string_view reason);
+// One directive line and Redis's layout for its errors (server/base/config_line.h).
+using base::ConfigLine;
+using base::DescribeLineError;
 
 // Splits sentinel.conf text into directive lines. Per line: blanks (space, tab, CR, LF) are
 // trimmed, empty lines and lines starting with '#' are skipped (a '#' later in a line is an

@@ -20,8 +20,6 @@ namespace {
 using base::Status;
 using base::StatusOr;
 
-constexpr std::string_view kLineBlanks = " \t\r\n";
-
 // The files being read, outermost first; an include of one of them would never end.
 struct FileIdentity {
   dev_t device;
@@ -29,12 +27,6 @@ struct FileIdentity {
   bool operator==(const FileIdentity&) const = default;
 };
 using OpenFiles = std::vector<FileIdentity>;
-
-std::string_view Trim(std::string_view s) {
-  const size_t first = s.find_first_not_of(kLineBlanks);
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(kLineBlanks) - first + 1);
-}
 
 Status ParseInto(std::string_view text, std::string_view source, OpenFiles& open_files,
                  std::vector<ConfigLine>& out);
@@ -95,39 +87,23 @@ Status ParseInto(std::string_view text, std::string_view source, OpenFiles& open
     start = end + 1;
     ++line_number;
 
-    const std::string_view trimmed = Trim(raw);
-    if (trimmed.empty() || trimmed.front() == '#') continue;
-    ConfigLine line{{}, std::string(source), line_number, std::string(trimmed)};
-    std::optional<std::vector<std::string>> args = SplitArgs(trimmed);
-    if (!args) {
-      return Status::InvalidArgument(
-          DescribeLineError(line, "Unbalanced quotes in configuration line"));
-    }
-    if (args->empty()) continue;
-    args->front() = base::AsciiLower(args->front());
-    if (args->front() == "include" && args->size() == 2) {
-      Status status = IncludeInto((*args)[1], open_files, out);
+    StatusOr<std::optional<ConfigLine>> line = base::ReadConfigLine(raw, source, line_number);
+    if (!line.ok()) return line.status();
+    if (!line->has_value()) continue;
+    const std::vector<std::string>& args = (*line)->args;
+    if (args.front() == "include" && args.size() == 2) {
+      Status status = IncludeInto(args[1], open_files, out);
       if (!status.ok()) {
-        return Status::Error(status.code(), DescribeLineError(line, status.message()));
+        return Status::Error(status.code(), DescribeLineError(**line, status.message()));
       }
       continue;
     }
-    line.args = std::move(*args);
-    out.push_back(std::move(line));
+    out.push_back(std::move(**line));
   }
   return Status::Ok();
 }
 
 }  // namespace
-
-std::string DescribeLineError(const ConfigLine& line, std::string_view reason) {
-  // Redis's layout ("Reading the configuration file, at line N / >>> 'text' / reason"), with the
-  // file named so that an error inside an include is found at once.
-  std::string message = "Reading the configuration file " + line.source + ", at line " +
-                        std::to_string(line.line_number) + "\n>>> '" + line.text + "'\n";
-  message += reason;
-  return message;
-}
 
 std::string QuoteArg(std::string_view arg) {
   static constexpr char kHex[] = "0123456789abcdef";

@@ -9,22 +9,15 @@
 #include <string_view>
 #include <vector>
 
+#include "server/base/config_line.h"
 #include "server/base/split_args.h"
 #include "server/base/status.h"
 
 namespace tandem::config {
 
-// One directive as written: the arguments, where it was written, and the text for error messages.
-struct ConfigLine {
-  std::vector<std::string> args;  // never empty; args[0] is the directive name, lower-cased
-  std::string source;             // the file path as given, "(command line)" or "(stdin)"
-  int line_number = 0;            // 1-based within `source`
-  std::string text;               // the line with surrounding blanks trimmed
-};
-
-// The text of every start-up configuration error, in Redis's layout with the file named:
-// "Reading the configuration file <source>, at line <n>\n>>> '<text>'\n<reason>".
-std::string DescribeLineError(const ConfigLine& line, std::string_view reason);
+// One directive line and Redis's layout for its errors (server/base/config_line.h).
+using base::ConfigLine;
+using base::DescribeLineError;
 
 // Splits a line as Redis's sdssplitargs does (server/base/split_args.h).
 using base::SplitArgs;
