@@ -37,6 +37,7 @@ struct Instance {
   std::shared_ptr<InstanceLink> link;
   FailureDetector detector;
   int64_t created_ms;
+  int64_t link_attempt_ms = 0;  // last connection attempt (at most one per second)
 
   // Probes.
   int64_t last_ping_sent_ms = 0;  // last PING sent (0: none outstanding, Redis's act_ping_time)
@@ -49,6 +50,7 @@ struct Instance {
 
   // From the last INFO reply (masters and replicas).
   int64_t info_refresh_ms = 0;
+  int64_t info_sent_ms = 0;  // last INFO sent
   std::string info_text;  // SENTINEL INFO-CACHE
   ReportedRole role = ReportedRole::kUnknown;
   int64_t role_reported_ms = 0;  // when `role` last changed
@@ -70,6 +72,9 @@ struct Instance {
   ReconfState reconf = ReconfState::kNone;
   int64_t reconf_sent_ms = 0;
   bool promoted = false;  // the replica chosen for promotion
+  // The primary this record replaced in a failover known to this sentinel: when it comes back
+  // still a primary it is repointed at once (Redis waits 8 s), so it stops acknowledging writes.
+  bool demoted_primary = false;
   // A server reporting a role other than the one configured, seen since (for +convert-to-slave).
   int64_t wrong_role_since_ms = 0;
 

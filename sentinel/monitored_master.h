@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,10 +38,12 @@ std::string_view FailoverStateName(FailoverState state);
 
 struct MonitoredMaster {
   MonitoredMaster(MasterConfig config, EpochState& epochs, std::string my_run_id,
-                  ElectionTiming timing, RandomSource random, int64_t now_ms)
+                  ElectionTiming timing, RandomSource random, int64_t now_ms,
+                  std::string leader = {}, uint64_t leader_epoch = 0)
       : config(std::move(config)),
         self(InstanceKind::kMaster, this->config.host, this->config.port, now_ms),
-        election(epochs, std::move(my_run_id), timing, std::move(random)) {}
+        election(epochs, std::move(my_run_id), timing, std::move(random), std::move(leader),
+                 leader_epoch) {}
 
   MasterConfig config;  // name, quorum, timeouts, auth; config.host/port are the first address
   Instance self;        // the primary at its current address
@@ -53,6 +56,7 @@ struct MonitoredMaster {
   bool odown = false;
   int64_t odown_since_ms = 0;
   int64_t last_vote_request_ms = 0;  // last round of is-master-down-by-addr sent
+  int64_t last_hello_sent_ms = 0;    // 0 forces a hello round at the next tick
 
   // Election and failover.
   Election election;
@@ -63,6 +67,16 @@ struct MonitoredMaster {
   bool force_failover = false;  // SENTINEL FAILOVER: no ODOWN or election needed
   // The replica being promoted, one of `replicas` (until the switch; then null).
   Instance* promoted = nullptr;
+
+  // A switch to a new address decided inside a link callback (promotion seen in INFO, a hello
+  // with a newer configuration epoch), carried out by the next tick.
+  struct PendingSwitch {
+    std::string host;
+    int port = 0;
+    uint64_t epoch = 0;
+    std::string from;  // run id of the sentinel whose hello told of it; empty: this one
+  };
+  std::optional<PendingSwitch> pending_switch;
 
   Instance* FindReplica(std::string_view host, int port);
   Instance* FindSentinel(std::string_view run_id);

@@ -90,6 +90,8 @@ struct SentinelConfig {
   std::string requirepass;          // empty: clients need no AUTH
   std::string logfile;              // empty: log to standard output
   std::string dir;                  // empty: stay in the working directory
+  // Tandem only: the state file (relative paths are taken in `dir`).
+  std::string state_file = "sentinel-state.pb";
   std::string loglevel = "notice";  // debug, verbose, notice or warning (lower-cased)
   std::string announce_ip;          // empty: announce the address the peer sees
   int announce_port = 0;            // 0: announce `port`

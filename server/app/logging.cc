@@ -50,7 +50,7 @@ class LevelMark final : public spdlog::custom_flag_formatter {
 
 }  // namespace
 
-void SetLogRole(bool replica) { g_role.store(replica ? 'S' : 'M', std::memory_order_relaxed); }
+void SetLogRole(char role) { g_role.store(role, std::memory_order_relaxed); }
 
 std::optional<spdlog::level::level_enum> ParseLogLevel(std::string_view name) {
   if (name == "debug") return spdlog::level::trace;
@@ -61,17 +61,18 @@ std::optional<spdlog::level::level_enum> ParseLogLevel(std::string_view name) {
   return std::nullopt;
 }
 
-base::Status SetupLogging(const std::string& logfile, std::string_view level) {
+base::Status SetupLogging(const std::string& logfile, std::string_view level,
+                          const std::string& name) {
   auto lvl = ParseLogLevel(level);
   if (!lvl) return base::Status::InvalidArgument("Invalid log level '" + std::string(level) + "'");
   std::shared_ptr<spdlog::logger> logger;
   try {
     if (logfile.empty()) {
-      logger = std::make_shared<spdlog::logger>("server",
+      logger = std::make_shared<spdlog::logger>(name,
                                                 std::make_shared<spdlog::sinks::stdout_sink_mt>());
     } else {
       logger = std::make_shared<spdlog::logger>(
-          "server", std::make_shared<spdlog::sinks::basic_file_sink_mt>(logfile));
+          name, std::make_shared<spdlog::sinks::basic_file_sink_mt>(logfile));
     }
   } catch (const spdlog::spdlog_ex& e) {
     return base::Status::IoError("Can't open the log file: " + std::string(e.what()));

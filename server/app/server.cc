@@ -222,7 +222,7 @@ void Server::Cron() {
   CloseIdleClients(now_ms);
   aof_.Cron();
   replication_.Cron(now_ms);
-  SetLogRole(state_.repl.replica);
+  SetLogRole(state_.repl.replica ? 'S' : 'M');
   if (now_ms - last_sample_ms_ >= 1000) {
     uint64_t ops = state_.stats.total_commands_processed;
     state_.stats.instantaneous_ops_per_sec =
