@@ -6,7 +6,8 @@
 //
 // Pub/sub: once SetOnMessage() was called, an array (or RESP3 push) reply whose first element is
 // "message" or "pmessage" is a published message and goes to that callback instead of to the
-// oldest pending Send(). Subscribe confirmations are ordinary replies to the SUBSCRIBE sent.
+// oldest pending Send(). Subscribe confirmations are ordinary replies to the SUBSCRIBE sent, one
+// per channel: send one channel per SUBSCRIBE. A reply when nothing is pending is dropped.
 //
 // Flow: new -> Connect() -> connecting -> connected -> closed (peer closed, I/O or protocol
 // error, connect timeout, Close()). A client is never reconnected: make a new one.
@@ -52,8 +53,8 @@ class RespClient : public std::enable_shared_from_this<RespClient> {
 
   // Where published messages go (see above). Set before subscribing.
   void SetOnMessage(MessageFn on_message);
-  // Called once when the connection ends for any reason other than Close(), after every pending
-  // Send() callback got its IoError.
+  // Called once when the connection ends for any reason other than Close() (a failed Connect()
+  // included), after every pending Send() callback got its IoError.
   void SetOnClosed(StatusFn on_closed);
 
   // Ends the connection now, dropping what is unsent and every callback.
@@ -72,6 +73,18 @@ class RespClient : public std::enable_shared_from_this<RespClient> {
   struct Impl;
 
   explicit RespClient(boost::asio::io_context& io);
+
+  void Connected();
+  // Closes the socket and stops every operation; state_ becomes kClosed. Calls nothing.
+  void EndConnection();
+  // The connection ended without Close(): the connect callback, then every pending callback get
+  // `status`, then on_closed (each skipped once Close() was called from one of them).
+  void Fail(base::Status status);
+  void StartWrite();
+  void StartRead();
+  // Hands every whole reply in the input to its callback. False when the connection ended.
+  bool ParseReplies();
+  void Deliver(resp::Reply reply);
 
   State state_ = State::kNew;
   std::string local_ip_;
