@@ -83,6 +83,8 @@ void ParseLine(std::string_view key, std::string_view value, InfoReport* report)
     }
   } else if (key == "slave_repl_offset") {
     if (auto offset = base::ParseInt64(value)) report->repl_offset = *offset;
+  } else if (key == "master_repl_offset") {
+    if (auto offset = base::ParseInt64(value)) report->master_repl_offset = *offset;
   } else if (key == "replica_announced") {
     if (value == "0") report->replica_announced = false;
     if (value == "1") report->replica_announced = true;

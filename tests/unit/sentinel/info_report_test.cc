@@ -626,6 +626,7 @@ void ExpectMasterWithOneReplica(const InfoReport& report, std::string_view run_i
   EXPECT_EQ(report.master_link_down_ms, 0);
   EXPECT_EQ(report.priority, 100);
   EXPECT_EQ(report.repl_offset, 0);
+  EXPECT_EQ(report.master_repl_offset, 50);
   EXPECT_TRUE(report.replica_announced);
   // slave_expires_tracked_keys (# Stats) is not a replica line.
   EXPECT_EQ(report.replicas, (std::vector<ReportedReplica>{{"127.0.0.1", replica_port}}));
