@@ -38,24 +38,6 @@ bool Usable(const Instance& instance) {
 
 }  // namespace
 
-std::string_view FailoverStateName(FailoverState state) {
-  switch (state) {
-    case FailoverState::kNone:
-      return "none";
-    case FailoverState::kWaitStart:
-      return "wait_start";
-    case FailoverState::kSelectReplica:
-      return "select_slave";
-    case FailoverState::kSendReplicaOfNoOne:
-      return "send_slaveof_noone";
-    case FailoverState::kWaitPromotion:
-      return "wait_promotion";
-    case FailoverState::kReconfReplicas:
-      return "reconf_slaves";
-  }
-  return "unknown";
-}
-
 void Sentinel::SetFailoverState(MonitoredMaster& master, FailoverState state, int64_t now) {
   master.failover_state = state;
   master.failover_state_change_ms = now;
