@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "proto/sentinel.pb.h"
 #include "sentinel/client_front.h"
 #include "sentinel/election.h"
 #include "sentinel/monitored_master.h"

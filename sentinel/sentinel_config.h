@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "sentinel/config_lines.h"
+#include "sentinel/run_id.h"
 #include "server/base/status.h"
 
 namespace tandem::sentinel {
@@ -32,7 +33,6 @@ inline constexpr int kDefaultSentinelPort = 26379;
 inline constexpr int64_t kDefaultDownAfterMs = 30000;
 inline constexpr int64_t kDefaultFailoverTimeoutMs = 180000;
 inline constexpr int kDefaultParallelSyncs = 1;
-inline constexpr size_t kRunIdSize = 40;  // length of myid and of a known sentinel's run id
 
 // One "sentinel monitor" master and its per-master settings.
 struct MasterConfig {
