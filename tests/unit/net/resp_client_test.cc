@@ -312,14 +312,15 @@ TEST_F(RespClientTest, ConnectTimeout) {
   bool hung = false;
   for (int i = 0; i < 8 && !hung; ++i) {
     auto socket = std::make_unique<tcp::socket>(io_);
-    bool finished = false;
+    // Shared: the attempt completes (aborted) only when the filler is closed, after this loop.
+    auto finished = std::make_shared<bool>(false);
     socket->async_connect(full.local_endpoint(),
-                          [&finished](const boost::system::error_code&) { finished = true; });
+                          [finished](const boost::system::error_code&) { *finished = true; });
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
-    while (!finished && std::chrono::steady_clock::now() < deadline) {
+    while (!*finished && std::chrono::steady_clock::now() < deadline) {
       io_.run_one_for(std::chrono::milliseconds(10));
     }
-    hung = !finished;
+    hung = !*finished;
     fillers.push_back(std::move(socket));
   }
   if (!hung) GTEST_SKIP() << "this kernel answers connects to a full accept queue";
