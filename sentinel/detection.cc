@@ -15,6 +15,8 @@ namespace {
 // up to most of a second off detection at little cost (a few bytes per sentinel pair).
 constexpr int64_t kAskPeriodMs = 1'000;
 constexpr int64_t kAskUntilOdownPeriodMs = 250;
+// A sentinel that has this many questions unanswered is not asked more.
+constexpr size_t kMaxPendingAsks = 8;
 
 VoteTarget TargetOf(const MonitoredMaster& master) {
   return VoteTarget{master.self.host, master.self.port, master.config_epoch};
@@ -62,7 +64,10 @@ void Sentinel::AskOtherSentinels(MonitoredMaster& master, int64_t now, bool forc
   VoteTarget target = TargetOf(master);
   for (const auto& sentinel_ptr : master.sentinels) {
     Instance& sentinel = *sentinel_ptr;
-    if (!sentinel.link || !sentinel.link->cmd_ready || sentinel.run_id.empty()) continue;
+    if (!sentinel.link || !sentinel.link->cmd_ready || sentinel.run_id.empty() ||
+        sentinel.link->pending_commands() > kMaxPendingAsks) {
+      continue;
+    }
     sentinel.link->cmd->Send(
         {"SENTINEL", "is-master-down-by-addr", master.self.host, port, epoch,
          asking_vote ? std::string_view(my_id_) : std::string_view("*")},

@@ -101,7 +101,11 @@ void Sentinel::RunFailoverStep(MonitoredMaster& master, int64_t now) {
         SelectReplicaStep(master, now);
         return;
       }
-      if (master.election.AttemptTimedOut(now)) {
+      // Every voter has voted in this epoch and nobody won (a split vote): no need to wait for
+      // the election timeout, the retry comes after the randomised delay.
+      size_t voted = 1;
+      for (const LeaderVote& vote : votes) voted += vote.epoch == master.failover_epoch;
+      if (voted >= master.sentinels.size() + 1 || master.election.AttemptTimedOut(now)) {
         AbortFailover(master, "-failover-abort-not-elected", now);
       }
       return;
