@@ -236,8 +236,8 @@ class EventLog:
 
 class Writer:
     """A thread writing SET <prefix><i> <i> through redis-py's Sentinel master_for until stopped
-    (at most `limit` seconds). `acked` holds (i, monotonic time) of every write the primary
-    answered OK (with wait_replicas, only those whose WAIT reported at least that many
+    (at most `limit` seconds). `acked` holds (i, sent, answered) of every write the primary
+    answered OK (monotonic times of the request and of the reply) (with wait_replicas, only those whose WAIT reported at least that many
     replicas); `errors` counts failed attempts."""
 
     def __init__(self, sentinel_ports, name=MASTER, prefix="k:", wait_replicas=0, limit=60.0,
@@ -264,13 +264,14 @@ class Writer:
         i = 0
         while not self.stop_flag.is_set() and time.monotonic() < deadline:
             i += 1
+            sent = time.monotonic()
             try:
                 self.master.set(f"{self.prefix}{i}", i)
                 if self.wait_replicas:
                     got = self.master.execute_command("WAIT", self.wait_replicas, 200)
                     if got < self.wait_replicas:
                         continue
-                self.acked.append((i, time.monotonic()))
+                self.acked.append((i, sent, time.monotonic()))
             except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
                     redis.exceptions.ResponseError) as err:  # READONLY, NOREPLICAS...
                 self.errors += 1
@@ -286,8 +287,8 @@ class Writer:
                                  f"last {self.last_error!r}")
 
     def first_ack_after(self, moment):
-        """Monotonic time of the first acknowledged write after `moment`, or None."""
-        return next((t for _, t in self.acked if t > moment), None)
+        """When the first acknowledged write sent after `moment` was answered, or None."""
+        return next((done for _, sent, done in self.acked if sent > moment), None)
 
     def stop(self):
         self.stop_flag.set()
@@ -297,7 +298,7 @@ class Writer:
 
 def lost_writes(acked, client, prefix="k:"):
     """The acknowledged write numbers (from Writer.acked) the client's server does not hold."""
-    numbers = [i for i, _ in acked]
+    numbers = [entry[0] for entry in acked]
     lost = []
     for start in range(0, len(numbers), 1000):
         chunk = numbers[start:start + 1000]
