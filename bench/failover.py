@@ -65,7 +65,8 @@ def settled_primary(layout, limit=30.0):
 def _synced(server, primary, offset):
     f = info(server.client())
     return (f.get("role") == "slave" and int(f.get("master_port", 0)) == primary.port
-            and f.get("master_link_status") == "up" and int(f.get("slave_repl_offset", -1)) >= offset)
+            and f.get("master_link_status") == "up"
+            and int(f.get("slave_repl_offset", -1)) >= offset)
 
 
 def drill(server, sentinel, work, wait, settle):

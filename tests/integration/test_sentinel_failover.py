@@ -76,6 +76,8 @@ def test_leader_killed_mid_failover_another_completes_it(layout, events):
     new_primary = layout.wait_switch(old.port, limit=60)
     assert new_primary in layout.replicas
     layout.wait_replica_of(other_replica(layout, new_primary), new_primary, limit=30)
+    # It was killed mid-failover indeed: it never got to the end.
+    assert not events.of("+failover-end", leader), events.snapshot()
     survivors = [i for i, s in enumerate(layout.sentinels) if s.alive()]
     assert len(survivors) == 2
     for i in survivors:

@@ -1,7 +1,7 @@
 """Sentinel harness: sentinel processes on free loopback ports, the reference layout (1 primary +
 2 replicas + 3 sentinels), event subscribers, a continuous writer and the acknowledged-write check.
 
-TANDEM_SENTINEL names the sentinel binary (default: the Release build's tandem-sentinel). When it
+TANDEM_SENTINEL names the sentinel binary (default: see sentinel_binary()). When it
 names redis-server or redis-sentinel, the sentinel runs as `<binary> <conf> --sentinel`; otherwise
 as `tandem-sentinel <conf>`. The same sentinel.conf serves both: tandem-sentinel reads Redis's
 syntax, keeps what it learns in <dir>/sentinel-state.pb and never rewrites the conf, while Redis
@@ -38,7 +38,17 @@ QUORUM = 2
 
 
 def sentinel_binary() -> str:
-    return os.environ.get("TANDEM_SENTINEL", str(DEFAULT_SENTINEL))
+    """TANDEM_SENTINEL; else the tandem-sentinel of the build that TANDEM_SERVER comes from
+    (<build>/server/app/tandem-server -> <build>/sentinel/tandem-sentinel, so ctest's runs pick
+    their own build's), when it exists; else the Release build's."""
+    if "TANDEM_SENTINEL" in os.environ:
+        return os.environ["TANDEM_SENTINEL"]
+    server = pathlib.Path(os.environ.get("TANDEM_SERVER", ""))
+    if server.name == "tandem-server" and server.parent.parent.name == "server":
+        sibling = server.parents[2] / "sentinel" / "tandem-sentinel"
+        if sibling.exists():
+            return str(sibling)
+    return str(DEFAULT_SENTINEL)
 
 
 def is_redis_sentinel(binary=None) -> bool:
@@ -236,9 +246,9 @@ class EventLog:
 
 class Writer:
     """A thread writing SET <prefix><i> <i> through redis-py's Sentinel master_for until stopped
-    (at most `limit` seconds). `acked` holds (i, sent, answered) of every write the primary
-    answered OK (monotonic times of the request and of the reply) (with wait_replicas, only those whose WAIT reported at least that many
-    replicas); `errors` counts failed attempts."""
+    (at most `limit` seconds). `acked` holds (i, sent, answered), the monotonic times of the
+    request and of the reply, of every write the primary answered OK (with wait_replicas, only
+    those whose WAIT reported at least that many replicas); `errors` counts failed attempts."""
 
     def __init__(self, sentinel_ports, name=MASTER, prefix="k:", wait_replicas=0, limit=60.0,
                  pace=0.0):
@@ -367,9 +377,10 @@ class Layout:
                 out[s.port] = repr(err)
         return out
 
-    def wait_switch(self, old_port, limit=30.0):
+    def wait_switch(self, old_port, limit=45.0):
         """Waits until every live sentinel names the same primary other than old_port and that
-        server reports role master; returns its ServerProcess."""
+        server reports role master; returns its ServerProcess. The default limit leaves room
+        for Redis Sentinel to retry after a split election (2 x failover-timeout each)."""
         def switched():
             ports = set(self.opinions().values())
             if len(ports) != 1:
