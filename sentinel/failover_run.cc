@@ -290,13 +290,13 @@ void Sentinel::ApplyPendingSwitches(int64_t now) {
         master.force_failover = false;
       }
     }
-    SwitchMaster(master, next.host, next.port, next.epoch, now);
+    SwitchMaster(master, next.host, next.port, next.epoch, leading, now);
     if (leading) SetFailoverState(master, FailoverState::kReconfReplicas, now);
   }
 }
 
 void Sentinel::SwitchMaster(MonitoredMaster& master, const std::string& host, int port,
-                            uint64_t epoch, int64_t now) {
+                            uint64_t epoch, bool leading, int64_t now) {
   std::string old_host = master.self.host;
   int old_port = master.self.port;
   master.config_epoch = epoch;
@@ -315,6 +315,11 @@ void Sentinel::SwitchMaster(MonitoredMaster& master, const std::string& host, in
   master.odown = false;
   master.last_hello_sent_ms = 0;
   Publish("+switch-master", SwitchMasterText(master.config.name, old_host, old_port, host, port));
+  if (!master.config.client_reconfig_script.empty()) {
+    scripts_.Schedule(master.config.client_reconfig_script,
+                      {master.config.name, leading ? "leader" : "observer", "start", old_host,
+                       std::to_string(old_port), host, std::to_string(port)});
+  }
   SaveStateOrLog();
 }
 

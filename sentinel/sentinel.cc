@@ -37,7 +37,8 @@ Sentinel::Sentinel(boost::asio::io_context& io, SentinelConfig config, std::stri
       state_path_(std::move(state_path)),
       config_path_(std::move(config_path)),
       timer_(io),
-      random_(std::random_device{}()) {}
+      random_(std::random_device{}()),
+      scripts_([this](std::string_view event, const std::string& text) { Publish(event, text); }) {}
 
 Sentinel::~Sentinel() = default;
 
@@ -143,11 +144,16 @@ void Sentinel::Tick() {
     AskOtherSentinels(master, now, false);
   }
   if (state_dirty_) SaveStateOrLog();
+  scripts_.Poll(now);
 }
 
 void Sentinel::Event(std::string_view type, const Instance* instance,
                      const MonitoredMaster& master, std::string_view extra) {
-  Publish(type, instance ? EventText(*instance, master, extra) : std::string(extra));
+  std::string text = instance ? EventText(*instance, master, extra) : std::string(extra);
+  if (!master.config.notification_script.empty() && RunsNotificationScript(type)) {
+    scripts_.Schedule(master.config.notification_script, {std::string(type), text});
+  }
+  Publish(type, text);
 }
 
 void Sentinel::Publish(std::string_view type, const std::string& text) {

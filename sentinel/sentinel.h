@@ -26,6 +26,7 @@
 #include "sentinel/election.h"
 #include "sentinel/monitored_master.h"
 #include "sentinel/sentinel_config.h"
+#include "sentinel/script_runner.h"
 #include "sentinel/tilt.h"
 #include "server/base/status.h"
 #include "server/net/asio.h"
@@ -123,10 +124,11 @@ class Sentinel final : public ClientFrontHost {
   // FAILOVER TO sent to the primary.
   void SendPromotion(MonitoredMaster& master, int64_t now);
   void ReconfReplicasStep(MonitoredMaster& master, int64_t now);
-  // Makes `host:port` (promoted by this sentinel, or learned from a hello with `epoch`) the
-  // master's address: +switch-master, replicas rebuilt, the old address kept as a replica.
+  // Makes `host:port` (promoted by this sentinel, `leading`, or learned from a hello with
+  // `epoch`) the master's address: +switch-master, the client-reconfig-script, replicas
+  // rebuilt, the old address kept as a replica.
   void SwitchMaster(MonitoredMaster& master, const std::string& host, int port, uint64_t epoch,
-                    int64_t now);
+                    bool leading, int64_t now);
   void ApplyPendingSwitches(int64_t now);
   void SimulateCrash(uint32_t flag);
 
@@ -146,6 +148,7 @@ class Sentinel final : public ClientFrontHost {
   boost::asio::steady_timer timer_;
   std::mt19937_64 random_;
   TiltDetector tilt_;
+  ScriptRunner scripts_;
   int64_t start_ms_ = 0;
   int64_t last_tick_wall_ms_ = 0;
   uint32_t simulate_failure_flags_ = 0;

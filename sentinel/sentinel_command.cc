@@ -530,6 +530,8 @@ std::string Sentinel::InfoSentinelSection() {
   summary.tilt = in_tilt_;
   summary.tilt_since_ms = tilt_.since_ms();
   summary.simulate_failure_flags = simulate_failure_flags_;
+  summary.running_scripts = scripts_.running();
+  summary.scripts_queue_length = scripts_.queued();
   std::vector<const MonitoredMaster*> masters;
   for (const auto& master : masters_) masters.push_back(master.get());
   return tandem::sentinel::InfoSentinelSection(summary, masters, Now());
