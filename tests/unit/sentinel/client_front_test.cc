@@ -623,5 +623,36 @@ TEST_F(ClientFrontTest, StopClosesListenerAndClients) {
   EXPECT_FALSE(late.connected());
 }
 
+TEST(ClientFrontListenTest, AFailedAddressLeavesNothingListening) {
+  boost::asio::io_context io;
+  FakeHost host;
+  ClientFrontSettings first;
+  first.port = 0;
+  first.bind = {"127.0.0.1"};
+  ClientFront taken(io, first, host);
+  ASSERT_TRUE(taken.Listen().ok());
+
+  // The same port again: the bind fails.
+  ClientFrontSettings clash = first;
+  clash.port = taken.port();
+  ClientFront second(io, clash, host);
+  base::Status status = second.Listen();
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("Could not create server TCP listening socket"),
+            std::string::npos);
+
+  // A good address followed by a bad one: the good one is closed again. The port is one just
+  // freed, so that the probe knows where to knock.
+  int free_port = taken.port();
+  taken.Stop();
+  ClientFrontSettings mixed;
+  mixed.port = free_port;
+  mixed.bind = {"127.0.0.1", "not-an-address"};
+  ClientFront third(io, mixed, host);
+  EXPECT_EQ(third.Listen().message(), "Invalid bind address 'not-an-address'");
+  TestClient probe(free_port);
+  EXPECT_FALSE(probe.connected());
+}
+
 }  // namespace
 }  // namespace tandem::sentinel
