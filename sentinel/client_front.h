@@ -29,7 +29,10 @@ class ClientFrontHost {
  public:
   virtual ~ClientFrontHost() = default;
   // SENTINEL <args...>: `args` are the arguments after "SENTINEL" (possibly empty); the whole
-  // reply, error or not, goes to `out` (which knows the client's protocol).
+  // reply, error or not, goes to `out` (which knows the client's protocol). Events it publishes
+  // (ClientFront::Publish) must be published before it starts the reply: `out` is the caller's
+  // output buffer, which also receives the caller's own pushes when it is a subscribed RESP3
+  // client.
   virtual void SentinelCommand(std::span<const std::string_view> args,
                                resp::ReplyBuilder& out) = 0;
   // The INFO "# Sentinel" section, header and trailing "\r\n" included.
