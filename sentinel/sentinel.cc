@@ -119,7 +119,10 @@ void Sentinel::ScheduleTick() {
 void Sentinel::Tick() {
   int64_t wall = WallMs();
   bool was_tilt = tilt_.Active(wall);
-  if (tilt_.OnTick(wall) && !was_tilt) Publish("+tilt", "#tilt mode entered");
+  if (tilt_.OnTick(wall)) {
+    tilt_since_ms_ = Now();
+    if (!was_tilt) Publish("+tilt", "#tilt mode entered");
+  }
   bool tilt = tilt_.Active(wall);
   in_tilt_ = tilt;
   if (was_tilt && !tilt) Publish("-tilt", "#tilt mode exited");

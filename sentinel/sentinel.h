@@ -148,6 +148,7 @@ class Sentinel final : public ClientFrontHost {
   boost::asio::steady_timer timer_;
   std::mt19937_64 random_;
   TiltDetector tilt_;
+  int64_t tilt_since_ms_ = 0;  // when TILT was last entered, on Now()'s clock
   ScriptRunner scripts_;
   int64_t start_ms_ = 0;
   int64_t last_tick_wall_ms_ = 0;

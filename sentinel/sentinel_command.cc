@@ -528,7 +528,7 @@ void Sentinel::SentinelCommand(std::span<const std::string_view> args, resp::Rep
 std::string Sentinel::InfoSentinelSection() {
   SentinelSummary summary;
   summary.tilt = in_tilt_;
-  summary.tilt_since_ms = tilt_.since_ms();
+  summary.tilt_since_ms = tilt_since_ms_;
   summary.simulate_failure_flags = simulate_failure_flags_;
   summary.running_scripts = scripts_.running();
   summary.scripts_queue_length = scripts_.queued();

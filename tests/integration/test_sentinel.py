@@ -330,3 +330,37 @@ def test_sentinels_over_real_redis_server_nodes(redis_factory, tmp_path):
         new_primary = layout.wait_switch(layout.primary.port)
         other = next(r for r in layout.replicas if r is not new_primary)
         layout.wait_replica_of(other, new_primary)
+
+
+def test_stalled_sentinel_enters_tilt(server_factory, tmp_path):
+    """A sentinel stopped for longer than 2 s (as by a stalled host) enters TILT on waking:
+    +tilt is published and INFO shows sentinel_tilt:1 (30 s of judging nothing)."""
+    primary = server_factory()
+    sentinel = SentinelProcess(tmp_path / "s", primary.port).start()
+    try:
+        events = EventLog([sentinel])
+        try:
+            time.sleep(0.5)  # a few regular ticks first
+            sentinel.pause()
+            time.sleep(2.6)
+            sentinel.resume()
+            events.wait_for("+tilt", limit=10)
+            with sentinel.client() as c:
+                info = c.info("sentinel")
+            assert info["sentinel_tilt"] == 1
+            assert info["sentinel_tilt_since_seconds"] >= 0
+        finally:
+            events.close()
+    finally:
+        sentinel.stop()
+
+
+@pytest.mark.skipif(is_redis_sentinel(), reason="tandem-sentinel's state file")
+def test_corrupt_state_file_is_a_clear_startup_error(server_factory, tmp_path):
+    primary = server_factory()
+    sentinel = SentinelProcess(tmp_path / "s", primary.port)
+    (sentinel.dir / STATE_FILE).write_bytes(b"\x0a\xff\xff not a state file")
+    with pytest.raises(RuntimeError) as failed:
+        sentinel.start(timeout=5)
+    assert sentinel.proc.returncode == 1
+    assert "sentinel state file" in str(failed.value) and STATE_FILE in str(failed.value)
