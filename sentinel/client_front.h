@@ -33,8 +33,7 @@ class ClientFrontHost {
   // (ClientFront::Publish) must be published before it starts the reply: `out` is the caller's
   // output buffer, which also receives the caller's own pushes when it is a subscribed RESP3
   // client.
-  virtual void SentinelCommand(std::span<const std::string_view> args,
-                               resp::ReplyBuilder& out) = 0;
+  virtual void SentinelCommand(std::span<const std::string_view> args, resp::ReplyBuilder& out) = 0;
   // The INFO "# Sentinel" section, header and trailing "\r\n" included.
   virtual std::string InfoSentinelSection() = 0;
   // The names of the monitored masters, for ROLE: ["sentinel", [names...]].

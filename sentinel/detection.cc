@@ -38,8 +38,8 @@ void Sentinel::CheckSubjectivelyDown(MonitoredMaster& master, Instance& instance
 
 void Sentinel::CheckObjectivelyDown(MonitoredMaster& master, int64_t now) {
   VoteTarget target = TargetOf(master);
-  bool odown = master.down_votes.IsObjectivelyDown(master.self.sdown, target,
-                                                   master.config.quorum, now);
+  bool odown =
+      master.down_votes.IsObjectivelyDown(master.self.sdown, target, master.config.quorum, now);
   if (odown == master.odown) return;
   master.odown = odown;
   if (odown) {
@@ -68,32 +68,31 @@ void Sentinel::AskOtherSentinels(MonitoredMaster& master, int64_t now, bool forc
         sentinel.link->pending_commands() > kMaxPendingAsks) {
       continue;
     }
-    sentinel.link->cmd->Send(
-        {"SENTINEL", "is-master-down-by-addr", master.self.host, port, epoch,
-         asking_vote ? std::string_view(my_id_) : std::string_view("*")},
-        [this, &master, &sentinel, target](base::StatusOr<resp::Reply> reply) {
-          if (!reply.ok() || reply->type != resp::Reply::Type::kArray ||
-              reply->elements.size() != 3 ||
-              reply->elements[0].type != resp::Reply::Type::kInteger ||
-              reply->elements[2].type != resp::Reply::Type::kInteger) {
-            return;
-          }
-          int64_t at = Now();
-          bool down = reply->elements[0].integer == 1;
-          sentinel.says_master_down = down;
-          sentinel.master_down_reply_ms = at;
-          master.down_votes.Record(sentinel.run_id, target, down, at);
-          const std::string& leader = reply->elements[1].str;
-          if (leader != "*") {
-            sentinel.voted_leader = leader;
-            sentinel.voted_leader_epoch = static_cast<uint64_t>(reply->elements[2].integer);
-          }
-        });
+    sentinel.link->cmd->Send({"SENTINEL", "is-master-down-by-addr", master.self.host, port, epoch,
+                              asking_vote ? std::string_view(my_id_) : std::string_view("*")},
+                             [this, &master, &sentinel, target](base::StatusOr<resp::Reply> reply) {
+                               if (!reply.ok() || reply->type != resp::Reply::Type::kArray ||
+                                   reply->elements.size() != 3 ||
+                                   reply->elements[0].type != resp::Reply::Type::kInteger ||
+                                   reply->elements[2].type != resp::Reply::Type::kInteger) {
+                                 return;
+                               }
+                               int64_t at = Now();
+                               bool down = reply->elements[0].integer == 1;
+                               sentinel.says_master_down = down;
+                               sentinel.master_down_reply_ms = at;
+                               master.down_votes.Record(sentinel.run_id, target, down, at);
+                               const std::string& leader = reply->elements[1].str;
+                               if (leader != "*") {
+                                 sentinel.voted_leader = leader;
+                                 sentinel.voted_leader_epoch =
+                                     static_cast<uint64_t>(reply->elements[2].integer);
+                               }
+                             });
   }
 }
 
-void Sentinel::IsMasterDownByAddr(std::span<const std::string_view> args,
-                                  resp::ReplyBuilder& out) {
+void Sentinel::IsMasterDownByAddr(std::span<const std::string_view> args, resp::ReplyBuilder& out) {
   // args: ip port current-epoch runid
   std::optional<int64_t> port = base::ParseInt64(args[1]);
   std::optional<int64_t> epoch = base::ParseInt64(args[2]);
@@ -109,8 +108,7 @@ void Sentinel::IsMasterDownByAddr(std::span<const std::string_view> args,
   std::string leader = "*";
   uint64_t leader_epoch = 0;
   if (master && args[3] != "*") {
-    Election::VoteReply vote =
-        master->election.Vote(static_cast<uint64_t>(*epoch), args[3], Now());
+    Election::VoteReply vote = master->election.Vote(static_cast<uint64_t>(*epoch), args[3], Now());
     if (vote.epoch_raised) {
       Publish("+new-epoch", std::to_string(epochs_.current()));
     }

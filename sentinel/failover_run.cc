@@ -123,8 +123,8 @@ void Sentinel::RunFailoverStep(MonitoredMaster& master, int64_t now) {
         if (!master.pending_switch) {
           Event("+promoted-slave", &promoted, master, "");
           SimulateCrash(kCrashAfterPromotion);
-          master.pending_switch =
-              MonitoredMaster::PendingSwitch{promoted.host, promoted.port, master.failover_epoch, {}};
+          master.pending_switch = MonitoredMaster::PendingSwitch{
+              promoted.host, promoted.port, master.failover_epoch, {}};
         }
         return;
       }
@@ -215,7 +215,8 @@ void Sentinel::ReconfReplicasStep(MonitoredMaster& master, int64_t now) {
   bool timed_out = now - master.failover_state_change_ms > master.config.failover_timeout_ms;
   size_t in_flight = 0;
   for (const auto& replica : master.replicas) {
-    if (replica->reconf == ReconfState::kSent && now - replica->reconf_sent_ms > kReconfSentTimeoutMs) {
+    if (replica->reconf == ReconfState::kSent &&
+        now - replica->reconf_sent_ms > kReconfSentTimeoutMs) {
       Event("-slave-reconf-sent-timeout", replica.get(), master, "");
       replica->reconf = ReconfState::kDone;
     }
@@ -252,8 +253,7 @@ void Sentinel::ReconfReplicasStep(MonitoredMaster& master, int64_t now) {
     replica.reconf = ReconfState::kSent;
     replica.reconf_sent_ms = now;
     SendReplicaOf(master, replica, master.self.host, master.self.port, {});
-    Event(timed_out ? "+slave-reconf-sent-be" : "+slave-reconf-sent",
-          &replica, master, "");
+    Event(timed_out ? "+slave-reconf-sent-be" : "+slave-reconf-sent", &replica, master, "");
   }
   if (pending && !timed_out) return;
   if (timed_out) Event("+failover-end-for-timeout", &master.self, master, "");

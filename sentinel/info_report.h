@@ -37,11 +37,11 @@ struct InfoReport {
   // "master_link_down_since_seconds:" x 1000 (present only while the link is down); 0 when
   // absent, kLinkNeverUpMs when negative (never up).
   int64_t master_link_down_ms = 0;
-  int priority = 100;             // "slave_priority:" (non-negative)
-  int64_t repl_offset = 0;        // "slave_repl_offset:"
+  int priority = 100;              // "slave_priority:" (non-negative)
+  int64_t repl_offset = 0;         // "slave_repl_offset:"
   int64_t master_repl_offset = 0;  // "master_repl_offset:" (what a master has; ranks a replica
                                    // that was already promoted)
-  bool replica_announced = true;  // "replica_announced:0" makes it false, "1" true
+  bool replica_announced = true;   // "replica_announced:0" makes it false, "1" true
   // Masters: the "slaveN:" lines in order, in the 7.0 form "ip=..,port=..,state=..,..." or the
   // pre-2.8 form "ip,port,state". Lines without a host or a valid port are skipped.
   std::vector<ReportedReplica> replicas;

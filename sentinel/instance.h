@@ -40,7 +40,7 @@ struct Instance {
   int64_t link_attempt_ms = 0;  // last connection attempt (at most one per second)
 
   // Probes.
-  int64_t last_ping_sent_ms = 0;  // last PING sent (0: none outstanding, Redis's act_ping_time)
+  int64_t last_ping_sent_ms = 0;   // last PING sent (0: none outstanding, Redis's act_ping_time)
   int64_t last_ping_reply_ms = 0;  // any PING reply
   int64_t last_ok_ping_ms = 0;     // last valid PING reply (+PONG, -LOADING, -MASTERDOWN)
   int64_t last_pubsub_ms = 0;      // last message on the pub/sub link
@@ -51,16 +51,16 @@ struct Instance {
   // From the last INFO reply (masters and replicas).
   int64_t info_refresh_ms = 0;
   int64_t info_sent_ms = 0;  // last INFO sent
-  std::string info_text;  // SENTINEL INFO-CACHE
+  std::string info_text;     // SENTINEL INFO-CACHE
   ReportedRole role = ReportedRole::kUnknown;
   int64_t role_reported_ms = 0;  // when `role` last changed
   std::string master_host;       // replicas: INFO master_host
   int master_port = 0;
-  bool master_link_up = false;       // INFO master_link_status:up
-  int64_t master_link_down_ms = 0;   // INFO master_link_down_since_seconds x 1000
-  int priority = 100;                // INFO slave_priority
-  int64_t repl_offset = 0;           // INFO slave_repl_offset
-  bool replica_announced = true;     // INFO replica_announced
+  bool master_link_up = false;      // INFO master_link_status:up
+  int64_t master_link_down_ms = 0;  // INFO master_link_down_since_seconds x 1000
+  int priority = 100;               // INFO slave_priority
+  int64_t repl_offset = 0;          // INFO slave_repl_offset
+  bool replica_announced = true;    // INFO replica_announced
 
   // Sentinels: their last is-master-down-by-addr answer about the master.
   bool says_master_down = false;

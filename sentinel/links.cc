@@ -18,9 +18,11 @@ bool IsOk(const base::StatusOr<resp::Reply>& reply) {
   return reply.ok() && reply->type == resp::Reply::Type::kString && reply->str == "OK";
 }
 
-// The name to send for `command` (lower case) to servers of `master`: SENTINEL SET
-// rename-command may map it.
-std::string CommandName(const MonitoredMaster& master, const std::string& command) {
+// The name to send for `command` (lower case) to `to`: SENTINEL SET rename-command may map it for
+// the servers of `master`, never for sentinels.
+std::string CommandName(const MonitoredMaster& master, const Instance& to,
+                        const std::string& command) {
+  if (to.kind == InstanceKind::kSentinel) return command;
   auto it = master.config.renamed_commands.find(command);
   return it == master.config.renamed_commands.end() ? command : it->second;
 }
@@ -40,15 +42,16 @@ void Sentinel::ConnectIfNeeded(MonitoredMaster& master, Instance& instance) {
   const std::string& user = server ? master.config.auth_user : config_.sentinel_user;
   const std::string& pass = server ? master.config.auth_pass : config_.sentinel_pass;
   std::string prefix = "sentinel-" + my_id_.substr(0, 8);
-  auto authenticate = [&user, &pass, prefix, &master](net::RespClient& client, const char* kind) {
+  auto authenticate = [&user, &pass, prefix, &master, &instance](net::RespClient& client,
+                                                                 const char* kind) {
     if (!pass.empty()) {
       if (user.empty()) {
-        client.Send({CommandName(master, "auth"), pass}, {});
+        client.Send({CommandName(master, instance, "auth"), pass}, {});
       } else {
-        client.Send({CommandName(master, "auth"), user, pass}, {});
+        client.Send({CommandName(master, instance, "auth"), user, pass}, {});
       }
     }
-    client.Send({CommandName(master, "client"), "SETNAME", prefix + kind}, {});
+    client.Send({CommandName(master, instance, "client"), "SETNAME", prefix + kind}, {});
   };
   auto on_closed = [link, &instance](base::Status) {
     link->failed = true;
@@ -99,28 +102,26 @@ void Sentinel::SendPing(MonitoredMaster& master, Instance& instance) {
   int64_t now = Now();
   if (instance.last_ping_sent_ms == 0) instance.last_ping_sent_ms = now;
   instance.detector.OnPingSent(now);
-  instance.link->cmd->Send({CommandName(master, "ping")},
-                           [this, &instance](base::StatusOr<resp::Reply> reply) {
-                             if (!reply.ok()) return;
-                             int64_t at = Now();
-                             instance.last_ping_reply_ms = at;
-                             bool valid =
-                                 (reply->type == resp::Reply::Type::kString &&
-                                  reply->str == "PONG") ||
-                                 (reply->type == resp::Reply::Type::kError &&
-                                  (reply->str.starts_with("LOADING") ||
-                                   reply->str.starts_with("MASTERDOWN")));
-                             if (!valid) return;
-                             instance.detector.OnValidReply(at);
-                             instance.last_ok_ping_ms = at;
-                             instance.last_ping_sent_ms = 0;
-                           });
+  instance.link->cmd->Send(
+      {CommandName(master, instance, "ping")},
+      [this, &instance](base::StatusOr<resp::Reply> reply) {
+        if (!reply.ok()) return;
+        int64_t at = Now();
+        instance.last_ping_reply_ms = at;
+        bool valid = (reply->type == resp::Reply::Type::kString && reply->str == "PONG") ||
+                     (reply->type == resp::Reply::Type::kError &&
+                      (reply->str.starts_with("LOADING") || reply->str.starts_with("MASTERDOWN")));
+        if (!valid) return;
+        instance.detector.OnValidReply(at);
+        instance.last_ok_ping_ms = at;
+        instance.last_ping_sent_ms = 0;
+      });
 }
 
 void Sentinel::SendInfo(MonitoredMaster& master, Instance& instance) {
   if (!instance.link || !instance.link->cmd_ready) return;
   instance.info_sent_ms = Now();
-  instance.link->cmd->Send({CommandName(master, "info")},
+  instance.link->cmd->Send({CommandName(master, instance, "info")},
                            [this, &master, &instance](base::StatusOr<resp::Reply> reply) {
                              if (!reply.ok() || reply->type != resp::Reply::Type::kBulk) return;
                              OnInfo(master, instance, std::move(reply->str));
@@ -134,7 +135,7 @@ void Sentinel::SendReplicaOf(MonitoredMaster& master, Instance& instance, std::s
     return;
   }
   std::string port_text = std::to_string(port);
-  std::vector<std::string> replicaof = {CommandName(master, "slaveof")};
+  std::vector<std::string> replicaof = {CommandName(master, instance, "slaveof")};
   if (host.empty()) {
     replicaof.insert(replicaof.end(), {"NO", "ONE"});
   } else {
@@ -142,32 +143,32 @@ void Sentinel::SendReplicaOf(MonitoredMaster& master, Instance& instance, std::s
   }
   std::vector<std::string_view> replicaof_argv(replicaof.begin(), replicaof.end());
   net::RespClient& cmd = *instance.link->cmd;
-  cmd.Send({CommandName(master, "multi")}, {});
+  cmd.Send({CommandName(master, instance, "multi")}, {});
   cmd.Send(replicaof_argv, {});
-  cmd.Send({CommandName(master, "config"), "REWRITE"}, {});
-  cmd.Send({CommandName(master, "client"), "KILL", "TYPE", "normal"}, {});
-  cmd.Send({CommandName(master, "client"), "KILL", "TYPE", "pubsub"}, {});
+  cmd.Send({CommandName(master, instance, "config"), "REWRITE"}, {});
+  cmd.Send({CommandName(master, instance, "client"), "KILL", "TYPE", "normal"}, {});
+  cmd.Send({CommandName(master, instance, "client"), "KILL", "TYPE", "pubsub"}, {});
   // The callbacks run only while `cmd` is open (RespClient's contract), so it may be captured.
-  cmd.Send({CommandName(master, "exec")},
-           [client = &cmd, replicaof = std::move(replicaof),
-            done = std::move(done)](base::StatusOr<resp::Reply> reply) mutable {
-             if (reply.ok() && reply->type == resp::Reply::Type::kArray &&
-                 !reply->elements.empty()) {
-               const resp::Reply& first = reply->elements[0];
-               if (done) done(first.type == resp::Reply::Type::kString && first.str == "OK");
-               return;
-             }
-             if (!reply.ok()) {
-               if (done) done(false);
-               return;
-             }
-             // A server without MULTI, CONFIG REWRITE or CLIENT KILL refused the transaction:
-             // the REPLICAOF alone is what matters.
-             std::vector<std::string_view> argv(replicaof.begin(), replicaof.end());
-             client->Send(argv, [done = std::move(done)](base::StatusOr<resp::Reply> r) {
-               if (done) done(IsOk(r));
-             });
-           });
+  cmd.Send(
+      {CommandName(master, instance, "exec")},
+      [client = &cmd, replicaof = std::move(replicaof),
+       done = std::move(done)](base::StatusOr<resp::Reply> reply) mutable {
+        if (reply.ok() && reply->type == resp::Reply::Type::kArray && !reply->elements.empty()) {
+          const resp::Reply& first = reply->elements[0];
+          if (done) done(first.type == resp::Reply::Type::kString && first.str == "OK");
+          return;
+        }
+        if (!reply.ok()) {
+          if (done) done(false);
+          return;
+        }
+        // A server without MULTI, CONFIG REWRITE or CLIENT KILL refused the transaction:
+        // the REPLICAOF alone is what matters.
+        std::vector<std::string_view> argv(replicaof.begin(), replicaof.end());
+        client->Send(argv, [done = std::move(done)](base::StatusOr<resp::Reply> r) {
+          if (done) done(IsOk(r));
+        });
+      });
 }
 
 }  // namespace tandem::sentinel

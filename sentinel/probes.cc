@@ -134,9 +134,9 @@ void Sentinel::CheckRoles(MonitoredMaster& master, Instance& instance, int64_t n
     return;
   }
   bool wrong_role = instance.role == ReportedRole::kMaster;
-  bool wrong_master = instance.role == ReportedRole::kReplica &&
-                      (instance.master_host != master.self.host ||
-                       instance.master_port != master.self.port);
+  bool wrong_master =
+      instance.role == ReportedRole::kReplica &&
+      (instance.master_host != master.self.host || instance.master_port != master.self.port);
   if (!wrong_role && !wrong_master) {
     instance.wrong_role_since_ms = 0;
     return;
@@ -148,8 +148,7 @@ void Sentinel::CheckRoles(MonitoredMaster& master, Instance& instance, int64_t n
   if (now - std::max(instance.role_reported_ms, instance.wrong_role_since_ms) < grace) return;
   if (now - instance.reconf_sent_ms < kFastInfoPeriodMs * 2) return;
   instance.reconf_sent_ms = now;
-  Event(wrong_role ? "+convert-to-slave" : "+fix-slave-config", &instance,
-        master, "");
+  Event(wrong_role ? "+convert-to-slave" : "+fix-slave-config", &instance, master, "");
   SendReplicaOf(master, instance, master.self.host, master.self.port, {});
 }
 

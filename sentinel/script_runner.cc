@@ -2,9 +2,8 @@
 
 #include <signal.h>
 #include <spawn.h>
-#include <sys/wait.h>
-
 #include <spdlog/spdlog.h>
+#include <sys/wait.h>
 
 extern char** environ;
 

@@ -81,8 +81,7 @@ base::Status Sentinel::Start() {
   if (base::Status listening = front_->Listen(); !listening.ok()) return listening;
   spdlog::info("Sentinel ID is {}", my_id_);
   for (const auto& master : masters_) {
-    Event("+monitor", &master->self, *master,
-          "quorum " + std::to_string(master->config.quorum));
+    Event("+monitor", &master->self, *master, "quorum " + std::to_string(master->config.quorum));
   }
   ScheduleTick();
   return base::Status::Ok();
@@ -150,8 +149,8 @@ void Sentinel::Tick() {
   scripts_.Poll(now);
 }
 
-void Sentinel::Event(std::string_view type, const Instance* instance,
-                     const MonitoredMaster& master, std::string_view extra) {
+void Sentinel::Event(std::string_view type, const Instance* instance, const MonitoredMaster& master,
+                     std::string_view extra) {
   std::string text = instance ? EventText(*instance, master, extra) : std::string(extra);
   if (!master.config.notification_script.empty() && RunsNotificationScript(type)) {
     scripts_.Schedule(master.config.notification_script, {std::string(type), text});

@@ -25,8 +25,8 @@
 #include "sentinel/client_front.h"
 #include "sentinel/election.h"
 #include "sentinel/monitored_master.h"
-#include "sentinel/sentinel_config.h"
 #include "sentinel/script_runner.h"
+#include "sentinel/sentinel_config.h"
 #include "sentinel/tilt.h"
 #include "server/base/status.h"
 #include "server/net/asio.h"
@@ -91,8 +91,8 @@ class Sentinel final : public ClientFrontHost {
   // Sends MULTI, REPLICAOF host port (or NO ONE when host is empty), CONFIG REWRITE, CLIENT KILL
   // TYPE normal and pubsub, EXEC; on a refused transaction, a plain REPLICAOF. `done` gets
   // whether the REPLICAOF was accepted.
-  void SendReplicaOf(MonitoredMaster& master, Instance& instance, std::string_view host,
-                     int port, std::function<void(bool)> done);
+  void SendReplicaOf(MonitoredMaster& master, Instance& instance, std::string_view host, int port,
+                     std::function<void(bool)> done);
 
   // Probes and what they teach (probes.cc).
   void ProbeInstance(MonitoredMaster& master, Instance& instance, int64_t now);

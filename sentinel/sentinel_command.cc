@@ -3,12 +3,11 @@
 // instance_fields.h. Changes made here (MONITOR, REMOVE, SET, RESET, CONFIG SET) apply at once and
 // are not written to the operator's config file.
 
-#include <spdlog/spdlog.h>
-
-#include <algorithm>
 #include <arpa/inet.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "sentinel/instance_fields.h"
@@ -182,7 +181,8 @@ void SentinelCommands::CkQuorum() {
     return;
   }
   std::string error = "NOQUORUM " + head;
-  if (!quorum) error += "Not enough available Sentinels to reach the specified quorum for this master";
+  if (!quorum)
+    error += "Not enough available Sentinels to reach the specified quorum for this master";
   if (!majority) {
     if (!quorum) error += ". ";
     error += "Not enough available Sentinels to reach the majority and authorize a failover";
@@ -243,10 +243,9 @@ void SentinelCommands::Monitor() {
     out_.Error("ERR Invalid IP address or hostname specified");
     return;
   }
-  if (s_.config_.FindMaster(args_[1]) || std::any_of(s_.masters_.begin(), s_.masters_.end(),
-                                                     [&](const auto& m) {
-                                                       return m->config.name == args_[1];
-                                                     })) {
+  if (s_.config_.FindMaster(args_[1]) ||
+      std::any_of(s_.masters_.begin(), s_.masters_.end(),
+                  [&](const auto& m) { return m->config.name == args_[1]; })) {
     out_.Error("ERR Duplicate master name.");
     return;
   }
@@ -326,13 +325,14 @@ void SentinelCommands::Set() {
       }
       std::string path(value);
       if (!path.empty() && access(path.c_str(), X_OK) == -1) {
-        out_.Error("ERR " + std::string(option == "notification-script" ? "Notification"
-                                                                         : "Client reconfiguration") +
+        out_.Error("ERR " +
+                   std::string(option == "notification-script" ? "Notification"
+                                                               : "Client reconfiguration") +
                    " script seems non existing or non executable");
         return;
       }
-      (option == "notification-script" ? next.notification_script
-                                       : next.client_reconfig_script) = path;
+      (option == "notification-script" ? next.notification_script : next.client_reconfig_script) =
+          path;
     } else if (option == "rename-command") {
       if (i + 2 >= args_.size()) {
         out_.Error("ERR Unknown option or number of arguments for SENTINEL SET '" + option + "'");
@@ -475,11 +475,16 @@ void SentinelCommands::Debug() {
     return;
   }
   std::pair<std::string_view, int64_t> rows[] = {
-      {"INFO-PERIOD", 10'000},        {"PING-PERIOD", 1'000},
-      {"ASK-PERIOD", 1'000},          {"PUBLISH-PERIOD", 2'000},
-      {"DEFAULT-DOWN-AFTER", 30'000}, {"DEFAULT-FAILOVER-TIMEOUT", 180'000},
-      {"TILT-TRIGGER", 2'000},        {"TILT-PERIOD", 30'000},
-      {"SLAVE-RECONF-TIMEOUT", 10'000}, {"MIN-LINK-RECONNECT-PERIOD", 15'000},
+      {"INFO-PERIOD", 10'000},
+      {"PING-PERIOD", 1'000},
+      {"ASK-PERIOD", 1'000},
+      {"PUBLISH-PERIOD", 2'000},
+      {"DEFAULT-DOWN-AFTER", 30'000},
+      {"DEFAULT-FAILOVER-TIMEOUT", 180'000},
+      {"TILT-TRIGGER", 2'000},
+      {"TILT-PERIOD", 30'000},
+      {"SLAVE-RECONF-TIMEOUT", 10'000},
+      {"MIN-LINK-RECONNECT-PERIOD", 15'000},
       {"ELECTION-TIMEOUT", 10'000},
   };
   out_.MapHeader(std::size(rows));

@@ -86,10 +86,10 @@ struct RuntimeLines {
 
 struct SentinelConfig {
   int port = kDefaultSentinelPort;
-  std::vector<std::string> bind;    // empty: every interface (Redis's default "* -::*")
-  std::string requirepass;          // empty: clients need no AUTH
-  std::string logfile;              // empty: log to standard output
-  std::string dir;                  // empty: stay in the working directory
+  std::vector<std::string> bind;  // empty: every interface (Redis's default "* -::*")
+  std::string requirepass;        // empty: clients need no AUTH
+  std::string logfile;            // empty: log to standard output
+  std::string dir;                // empty: stay in the working directory
   // Tandem only: the state file (relative paths are taken in `dir`).
   std::string state_file = "sentinel-state.pb";
   std::string loglevel = "notice";  // debug, verbose, notice or warning (lower-cased)

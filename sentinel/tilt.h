@@ -17,7 +17,9 @@ class TiltDetector {
   // restarted its period while already in it): the caller logs +tilt when it was not active.
   bool OnTick(int64_t wall_ms);
   // Whether TILT is in force at `wall_ms`; false once the period since the last trigger passed.
-  bool Active(int64_t wall_ms) const { return since_ms_ != 0 && wall_ms - since_ms_ < kTiltPeriodMs; }
+  bool Active(int64_t wall_ms) const {
+    return since_ms_ != 0 && wall_ms - since_ms_ < kTiltPeriodMs;
+  }
   // When TILT was last entered (0: never); INFO's sentinel_tilt_since_seconds.
   int64_t since_ms() const { return since_ms_; }
 

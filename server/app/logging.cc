@@ -68,8 +68,8 @@ base::Status SetupLogging(const std::string& logfile, std::string_view level,
   std::shared_ptr<spdlog::logger> logger;
   try {
     if (logfile.empty()) {
-      logger = std::make_shared<spdlog::logger>(name,
-                                                std::make_shared<spdlog::sinks::stdout_sink_mt>());
+      logger =
+          std::make_shared<spdlog::logger>(name, std::make_shared<spdlog::sinks::stdout_sink_mt>());
     } else {
       logger = std::make_shared<spdlog::logger>(
           name, std::make_shared<spdlog::sinks::basic_file_sink_mt>(logfile));

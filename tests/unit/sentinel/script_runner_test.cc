@@ -20,8 +20,8 @@ class ScriptRunnerTest : public testing::Test {
       : runner_([this](std::string_view event, const std::string& text) {
           failures_.emplace_back(std::string(event), text);
         }) {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("script_runner_test_" + std::to_string(getpid()));
+    dir_ =
+        std::filesystem::temp_directory_path() / ("script_runner_test_" + std::to_string(getpid()));
     std::filesystem::create_directories(dir_);
   }
   ~ScriptRunnerTest() override { std::filesystem::remove_all(dir_); }
