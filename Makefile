@@ -39,6 +39,8 @@ bench: build
 	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server bash bench/instructions.sh
 	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server bash bench/persistence.sh
 	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server bash bench/replication.sh
+	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server \
+	  TANDEM_SENTINEL=$(BUILD_DIR)/sentinel/tandem-sentinel bash bench/failover.sh
 
 # libFuzzer builds of the request parser and the RDB loader (clang); see docs/fuzzing.md.
 fuzz: deps
