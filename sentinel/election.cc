@@ -98,4 +98,10 @@ void Election::AttemptFailed(int64_t now_ms) {
   hold_off_until_ms_ = std::max(hold_off_until_ms_, now_ms + RetryDelayMs(timing_, random_));
 }
 
+void Election::LeaderLost(int64_t now_ms) {
+  if (leader_.empty() || leader_ == my_run_id_ || lost_leader_epoch_ == leader_epoch_) return;
+  lost_leader_epoch_ = leader_epoch_;
+  hold_off_until_ms_ = std::min(hold_off_until_ms_, now_ms + RetryDelayMs(timing_, random_));
+}
+
 }  // namespace tandem::sentinel

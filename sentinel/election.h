@@ -93,6 +93,10 @@ class Election {
   bool AttemptTimedOut(int64_t now_ms) const;
   // The attempt failed or was aborted: the next one may start after RetryDelayMs().
   void AttemptFailed(int64_t now_ms);
+  // The sentinel this one voted for (leader()) is gone (judged down) before finishing: the
+  // hold-off of that vote shrinks to RetryDelayMs() from now, once per vote, instead of waiting
+  // out that leader's whole election window. No effect on a vote for itself.
+  void LeaderLost(int64_t now_ms);
 
   const std::string& leader() const { return leader_; }
   uint64_t leader_epoch() const { return leader_epoch_; }
@@ -108,6 +112,7 @@ class Election {
   uint64_t attempt_epoch_ = 0;
   int64_t attempt_started_ms_ = 0;
   int64_t hold_off_until_ms_ = 0;
+  uint64_t lost_leader_epoch_ = 0;  // the vote LeaderLost() already shortened
 };
 
 }  // namespace tandem::sentinel

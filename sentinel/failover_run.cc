@@ -50,7 +50,14 @@ void Sentinel::CheckFailover(MonitoredMaster& master, int64_t now) {
     RunFailoverStep(master, now);
     return;
   }
-  if (!master.odown || !master.election.MayStartAttempt(now)) return;
+  if (!master.odown) return;
+  if (!master.election.MayStartAttempt(now)) {
+    // The sentinel this one voted for died before finishing: try again soon, not after the
+    // whole election window of a leader that is gone.
+    Instance* leader = master.FindSentinel(master.election.leader());
+    if (leader && leader->sdown) master.election.LeaderLost(now);
+    return;
+  }
   StartFailover(master, now, false);
 }
 

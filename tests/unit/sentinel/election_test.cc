@@ -156,6 +156,24 @@ TEST_F(ElectionTest, FailedAttemptRetriesWithinSeconds) {
   EXPECT_EQ(election_.StartAttempt(failed_at + timing_.retry_min_ms), 7u);
 }
 
+TEST_F(ElectionTest, LostLeaderShortensTheHoldOffOncePerVote) {
+  ASSERT_TRUE(election_.Vote(6, "s2", kT0).voted);
+  EXPECT_FALSE(election_.MayStartAttempt(kT0 + timing_.election_timeout_ms));
+  election_.LeaderLost(kT0 + 500);
+  EXPECT_FALSE(election_.MayStartAttempt(kT0 + 500 + timing_.retry_min_ms - 1));
+  EXPECT_TRUE(election_.MayStartAttempt(kT0 + 500 + timing_.retry_min_ms));
+  // Reported again for the same vote (every tick while it is down): no further change.
+  election_.LeaderLost(kT0 + 5'000);
+  EXPECT_TRUE(election_.MayStartAttempt(kT0 + 500 + timing_.retry_min_ms));
+  // A vote for itself is not shortened by anything.
+  Election self{epochs_, "me", timing_, Fixed(0)};
+  self.StartAttempt(kT0);
+  self.Tally({}, 3, 2, kT0);
+  self.AttemptFailed(kT0 + 100);
+  self.LeaderLost(kT0 + 100);
+  EXPECT_FALSE(self.MayStartAttempt(kT0 + 100 + timing_.retry_min_ms - 1));
+}
+
 TEST(RetryDelayTest, BoundsWithExtremeRandomValues) {
   ElectionTiming timing;
   EXPECT_EQ(RetryDelayMs(timing, Fixed(0)), 1000);
