@@ -108,17 +108,28 @@ void Replication::Propagate(int db, std::span<const std::string_view> argv) {
   if (encoded_.capacity() > 1024 * 1024) std::string().swap(encoded_);  // after a huge value
 }
 
+void Replication::FlushReplicas() {
+  flush_scheduled_ = false;
+  flushing_ = true;
+  for (auto& [id, link] : links_) {
+    if (link.state == ReplicaState::kOnline) link.client->connection().Flush();
+  }
+  flushing_ = false;
+}
+
+void Replication::FlushBeforeReplies() {
+  if (flush_scheduled_ && !flushing_) FlushReplicas();
+}
+
 void Replication::ScheduleReplicaFlush() {
-  auto flush = [this] {
-    flush_scheduled_ = false;
-    for (auto& [id, link] : links_) {
-      if (link.state == ReplicaState::kOnline) link.client->connection().Flush();
-    }
-  };
-  if (state_.control == nullptr) return flush();
+  if (state_.control == nullptr) return FlushReplicas();
   if (flush_scheduled_) return;
   flush_scheduled_ = true;
-  state_.control->Defer(flush, 0);
+  state_.control->Defer(
+      [this] {
+        if (flush_scheduled_) FlushReplicas();
+      },
+      0);
 }
 
 // ---- Start-up and cron.

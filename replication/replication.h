@@ -64,6 +64,10 @@ class Replication final : public commands::ReplicationControl,
 
   // commands::Propagator: the master's effects, encoded into the backlog and every replica.
   void Propagate(int db, std::span<const std::string_view> argv) override;
+  // Runs before any client is sent a reply: the replicas' pending stream is handed to the kernel
+  // first, so a write is never acknowledged before it left for the replicas (a crash right after
+  // the reply then loses nothing the replicas could have had).
+  void FlushBeforeReplies();
 
   // MasterLinkHost
   PsyncRequest NextPsync() override;
@@ -102,6 +106,7 @@ class Replication final : public commands::ReplicationControl,
   bool propagating_ = false;  // registered with state_.propagation
   std::string encoded_;       // Propagate's scratch buffer
   bool flush_scheduled_ = false;
+  bool flushing_ = false;  // FlushReplicas is writing (a replica's own write calls back in)
   // client-output-buffer-limit's replica class, read at Start and on CONFIG SET (not per write).
   config::OutputBufferLimit replica_limit_;
 
@@ -121,9 +126,11 @@ class Replication final : public commands::ReplicationControl,
   // Closes replicas over client-output-buffer-limit replica (stream buffered during a full sync
   // included), with Redis's log line.
   void EnforceOutputLimit(ReplicaLink& link, int64_t now_ms);
-  // Writes the online replicas' output once the current event-loop handler is done, so that a
-  // pipelined batch of writes reaches each replica in one send rather than one per write.
+  // Writes the online replicas' output once the current event-loop handler is done (or sooner,
+  // FlushBeforeReplies), so that a pipelined batch of writes reaches each replica in one send
+  // rather than one per write.
   void ScheduleReplicaFlush();
+  void FlushReplicas();
   // Replicas past the handshake (INFO connected_slaves).
   size_t ReplicaCount() const;
   void AppendMasterInfo(std::string& out);

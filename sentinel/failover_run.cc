@@ -16,6 +16,8 @@ namespace tandem::sentinel {
 namespace {
 
 constexpr int64_t kReconfSentTimeoutMs = 10'000;
+// How long replica selection waits for INFO replies given after the primary was lost.
+constexpr int64_t kFinalOffsetsWaitMs = 1'000;
 
 std::string_view StateEvent(FailoverState state) {
   switch (state) {
@@ -147,6 +149,7 @@ void Sentinel::RunFailoverStep(MonitoredMaster& master, int64_t now) {
 }
 
 void Sentinel::SelectReplicaStep(MonitoredMaster& master, int64_t now) {
+  if (master.self.sdown && !WaitForFinalOffsets(master, now)) return;
   std::vector<ReplicaView> views;
   for (const auto& replica : master.replicas) {
     ReplicaView view;
@@ -179,6 +182,18 @@ void Sentinel::SelectReplicaStep(MonitoredMaster& master, int64_t now) {
   Event("+selected-slave", &replica, master, "");
   SetFailoverState(master, FailoverState::kSendReplicaOfNoOne, now);
   SendPromotion(master, now);
+}
+
+bool Sentinel::WaitForFinalOffsets(MonitoredMaster& master, int64_t now) {
+  // Offsets reported before the primary was lost may miss its last writes; a replica that got
+  // them must win, or its resync from the promoted one throws them away. Ask, and wait a little.
+  bool stale = false;
+  for (const auto& replica : master.replicas) {
+    if (!Usable(*replica) || replica->info_refresh_ms > master.self.sdown_since_ms) continue;
+    stale = true;
+    if (replica->info_sent_ms <= master.self.sdown_since_ms) SendInfo(master, *replica);
+  }
+  return !stale || now - master.failover_state_change_ms >= kFinalOffsetsWaitMs;
 }
 
 void Sentinel::SendPromotion(MonitoredMaster& master, int64_t now) {

@@ -120,6 +120,9 @@ class Sentinel final : public ClientFrontHost {
   void SetFailoverState(MonitoredMaster& master, FailoverState state, int64_t now);
   void RunFailoverStep(MonitoredMaster& master, int64_t now);
   void SelectReplicaStep(MonitoredMaster& master, int64_t now);
+  // True when every usable replica reported its offset after the primary went SDOWN, or after
+  // a short wait for that (asking them meanwhile).
+  bool WaitForFinalOffsets(MonitoredMaster& master, int64_t now);
   // Promotes master.promoted: REPLICAOF NO ONE, or for a manual failover of a reachable primary
   // FAILOVER TO sent to the primary.
   void SendPromotion(MonitoredMaster& master, int64_t now);

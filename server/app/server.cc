@@ -90,7 +90,10 @@ void Server::RefreshSessionSettings() {
   session_settings_.tcp_keepalive_s = static_cast<int>(config_.GetInt("tcp-keepalive"));
   session_settings_.total_bytes_read = &state_.stats.net_input_bytes;
   session_settings_.total_bytes_written = &state_.stats.net_output_bytes;
-  session_settings_.before_write = [this] { aof_.FlushBeforeReplies(); };
+  session_settings_.before_write = [this] {
+    aof_.FlushBeforeReplies();
+    replication_.FlushBeforeReplies();
+  };
 }
 
 base::Status Server::Start() {
