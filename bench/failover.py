@@ -16,7 +16,7 @@ Default: ROUNDS rounds per implementation with plain writes and with WAIT 1, med
 ratios tandem/redis as a markdown table. --drills N: N drills per implementation (plain writes,
 SETTLE 12 s so that a late resync is seen), counting drills with a second failover and drills
 that lost acknowledged writes. --redis-only runs Redis alone (for when tandem-sentinel is not
-built). Progress on stderr, the table on stdout. Run through bench/failover.sh."""
+built), --tandem-only Tandem alone (long drill series). Progress on stderr, the table on stdout. Run through bench/failover.sh."""
 import argparse
 import os
 import pathlib
@@ -167,9 +167,11 @@ def main():
                         help="seconds of writes after the switch (default 3; 12 for --drills)")
     parser.add_argument("--redis-only", action="store_true",
                         help="measure redis-server + Redis Sentinel alone")
+    parser.add_argument("--tandem-only", action="store_true",
+                        help="measure tandem-server + tandem-sentinel alone (no ratios)")
     args = parser.parse_args()
     settle = args.settle if args.settle is not None else (12.0 if args.drills else 3.0)
-    implementations = [("redis", REDIS, REDIS)]
+    implementations = [] if args.tandem_only else [("redis", REDIS, REDIS)]
     if not args.redis_only:
         for path in (TANDEM_SERVER, TANDEM_SENTINEL):
             if not os.access(path, os.X_OK):
