@@ -149,16 +149,6 @@ const FrontCommand* FindSubcommand(const FrontCommand& container, std::string_vi
   return nullptr;
 }
 
-void ReplyHelp(resp::ReplyBuilder& out, std::string_view command,
-               std::span<const std::string_view> lines) {
-  out.ArrayHeader(lines.size() + 3);
-  out.SimpleString(std::string(command) +
-                   " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-  for (std::string_view line : lines) out.SimpleString(line);
-  out.SimpleString("HELP");
-  out.SimpleString("    Prints this help.");
-}
-
 void CommandCommand(ClientSession& c, std::span<const std::string_view>) {
   c.reply().ArrayHeader(kCommands.size());
   for (const FrontCommand& cmd : kCommands) ReplyCommandInfo(c.reply(), cmd);

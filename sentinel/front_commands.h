@@ -6,6 +6,7 @@
 #include <span>
 #include <string_view>
 
+#include "server/resp/help_reply.h"
 #include "server/resp/reply_builder.h"
 
 namespace tandem::sentinel {
@@ -69,8 +70,6 @@ inline constexpr std::string_view kBadClientName =
     "ERR Client names cannot contain spaces, newlines or special characters.";
 inline constexpr std::string_view kSyntaxError = "ERR syntax error";
 
-// Writes a HELP reply: the first line, then the lines, then "HELP" / "    Prints this help.".
-void ReplyHelp(resp::ReplyBuilder& out, std::string_view command,
-               std::span<const std::string_view> lines);
+using resp::ReplyHelp;  // server/resp/help_reply.h
 
 }  // namespace tandem::sentinel

@@ -17,6 +17,7 @@
 #include "server/base/ascii_case.h"
 #include "server/base/glob.h"
 #include "server/base/number_parse.h"
+#include "server/resp/help_reply.h"
 
 namespace tandem::sentinel {
 
@@ -500,30 +501,48 @@ void SentinelCommands::FlushConfig() {
 }
 
 void SentinelCommands::Help() {
-  std::string_view lines[] = {
-      "SENTINEL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "CKQUORUM <master-name>",
-      "CONFIG GET <param> | CONFIG SET <param> <value>",
-      "FAILOVER <master-name>",
-      "FLUSHCONFIG",
-      "GET-MASTER-ADDR-BY-NAME <master-name>",
-      "INFO-CACHE <master-name>",
-      "IS-MASTER-DOWN-BY-ADDR <ip> <port> <current-epoch> <runid>",
-      "MASTERS",
-      "MASTER <master-name>",
-      "MONITOR <name> <ip> <port> <quorum>",
-      "MYID",
-      "PENDING-SCRIPTS",
-      "REMOVE <master-name>",
-      "REPLICAS <master-name>",
-      "RESET <pattern>",
-      "SENTINELS <master-name>",
-      "SET <master-name> <option> <value> [<option> <value> ...]",
-      "SIMULATE-FAILURE [CRASH-AFTER-ELECTION] [CRASH-AFTER-PROMOTION] [HELP]",
-      "HELP",
-  };
-  out_.ArrayHeader(std::size(lines));
-  for (std::string_view line : lines) out_.SimpleString(line);
+  resp::ReplyHelp(out_, "SENTINEL",
+                  {"CKQUORUM <master-name>",
+                   "    Check if the current Sentinel configuration can reach the quorum and the",
+                   "    majority needed to authorize a failover of the master.",
+                   "CONFIG SET <param> <value> | CONFIG GET <param>",
+                   "    Set or get a global Sentinel configuration parameter.",
+                   "DEBUG",
+                   "    Show the Sentinel's timing parameters (fixed in Tandem).",
+                   "GET-MASTER-ADDR-BY-NAME <master-name>",
+                   "    Return the ip and port number of the master with that name.",
+                   "FAILOVER <master-name>",
+                   "    Manually failover a master node without asking for agreement from other",
+                   "    Sentinels.",
+                   "FLUSHCONFIG",
+                   "    Save the Sentinel's state file.",
+                   "INFO-CACHE <master-name>",
+                   "    Return last cached INFO output from masters and all its replicas.",
+                   "IS-MASTER-DOWN-BY-ADDR <ip> <port> <current-epoch> <runid>",
+                   "    Check if the master specified by ip:port is down from current Sentinel's",
+                   "    point of view.",
+                   "MASTER <master-name>",
+                   "    Show the state and info of the specified master.",
+                   "MASTERS",
+                   "    Show a list of monitored masters and their state.",
+                   "MONITOR <name> <ip> <port> <quorum>",
+                   "    Start monitoring a new master with the specified name, ip, port and quorum.",
+                   "MYID",
+                   "    Return the ID of the Sentinel instance.",
+                   "PENDING-SCRIPTS",
+                   "    Get pending scripts information.",
+                   "REMOVE <master-name>",
+                   "    Remove master from Sentinel's monitor list.",
+                   "REPLICAS <master-name>",
+                   "    Show a list of replicas for this master and their state.",
+                   "RESET <pattern>",
+                   "    Reset masters for specific master name matching this pattern.",
+                   "SENTINELS <master-name>",
+                   "    Show a list of Sentinel instances for this master and their state.",
+                   "SET <master-name> <option> <value> [<option> <value> ...]",
+                   "    Set configuration parameters for certain masters.",
+                   "SIMULATE-FAILURE [CRASH-AFTER-ELECTION] [CRASH-AFTER-PROMOTION] [HELP]",
+                   "    Simulate a Sentinel crash."});
 }
 
 void Sentinel::SentinelCommand(std::span<const std::string_view> args, resp::ReplyBuilder& out) {

@@ -1,25 +1,10 @@
 #pragma once
-// The reply to "<CONTAINER> HELP", laid out as Redis 7.0 lays it out: an array of status lines,
-// a usage line first, then the given lines, then "HELP" and its description.
+// "<CONTAINER> HELP" replies for the command families: resp::ReplyHelp (server/resp/help_reply.h).
 
-#include <initializer_list>
-#include <string>
-#include <string_view>
-
-#include "server/resp/reply_builder.h"
+#include "server/resp/help_reply.h"
 
 namespace tandem::commands {
 
-// `container` is upper case ("CLIENT"); `lines` alternate "SUBCOMMAND <args>" and "    what it
-// does" (continuation lines are indented the same way).
-inline void ReplyHelp(resp::ReplyBuilder& reply, std::string_view container,
-                      std::initializer_list<std::string_view> lines) {
-  reply.ArrayHeader(lines.size() + 3);
-  reply.SimpleString(std::string(container) +
-                     " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-  for (std::string_view line : lines) reply.SimpleString(line);
-  reply.SimpleString("HELP");
-  reply.SimpleString("    Prints this help.");
-}
+using resp::ReplyHelp;
 
 }  // namespace tandem::commands
