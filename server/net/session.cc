@@ -163,8 +163,10 @@ void Session::Flush() {
 }
 
 void Session::Write() {
-  if (limits_.before_write) limits_.before_write();
+  // Busy first: before_write may flush other sessions (the replicas' stream), this one among
+  // them, and that nested Flush must leave this write to finish the buffer.
   writing_active_ = true;
+  if (limits_.before_write) limits_.before_write();
   writing_.swap(out_);
   asio::async_write(socket_, asio::buffer(writing_),
                     [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
