@@ -14,6 +14,7 @@ PACKAGES=(
   redis-tools redis-server
   python3 python3-redis python3-pytest python3-celery python3-django python3-django-redis
   valgrind
+  iproute2 nftables docker-compose
 )
 
 missing=()
