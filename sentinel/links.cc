@@ -37,6 +37,12 @@ void Sentinel::ConnectIfNeeded(MonitoredMaster& master, Instance& instance) {
   bool server = instance.kind != InstanceKind::kSentinel;
   auto cmd = net::RespClient::Create(io_);
   std::shared_ptr<net::RespClient> pubsub = server ? net::RespClient::Create(io_) : nullptr;
+  // bind-source-addr, as in Redis 7.0: outgoing links leave from that address, so that peers
+  // (and firewall rules) see this sentinel at the address it serves on.
+  if (const std::string& source = config_.bind_source_addr; !source.empty()) {
+    cmd->SetSourceAddress(source);
+    if (pubsub) pubsub->SetSourceAddress(source);
+  }
   instance.link = std::make_shared<InstanceLink>(cmd, pubsub, now);
   InstanceLink* link = instance.link.get();
   const std::string& user = server ? master.config.auth_user : config_.sentinel_user;

@@ -39,7 +39,8 @@ std::string ApplyPlainDirective(const ConfigLine& line, SentinelConfig& config) 
   const bool ignored = std::find(kIgnoredDirectives.begin(), kIgnoredDirectives.end(), name) !=
                        kIgnoredDirectives.end();
   const bool known = ignored || name == "port" || name == "requirepass" || name == "logfile" ||
-                     name == "dir" || name == "loglevel" || name == "state-file";
+                     name == "dir" || name == "loglevel" || name == "state-file" ||
+                     name == "bind-source-addr";
   if (!known) return std::string(kBadDirective);
   if (args.size() != 2) return std::string(kWrongArgCount);
   const std::string& value = args[1];
@@ -57,6 +58,8 @@ std::string ApplyPlainDirective(const ConfigLine& line, SentinelConfig& config) 
     config.dir = value;
   } else if (name == "state-file") {
     config.state_file = value;
+  } else if (name == "bind-source-addr") {
+    config.bind_source_addr = value;
   } else if (name == "loglevel") {
     const std::string level = base::AsciiLower(value);
     if (std::find(kLogLevels.begin(), kLogLevels.end(), level) == kLogLevels.end()) {

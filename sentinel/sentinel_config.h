@@ -87,6 +87,7 @@ struct RuntimeLines {
 struct SentinelConfig {
   int port = kDefaultSentinelPort;
   std::vector<std::string> bind;  // empty: every interface (Redis's default "* -::*")
+  std::string bind_source_addr;   // outgoing links leave from this address; empty: any
   std::string requirepass;        // empty: clients need no AUTH
   std::string logfile;            // empty: log to standard output
   std::string dir;                // empty: stay in the working directory

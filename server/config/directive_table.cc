@@ -153,7 +153,7 @@ constexpr auto kTable = std::to_array<Directive>({
     Unset("bgsave_cpulist", kImm),
     String("ignore-warnings", ""),
     String("proc-title-template", "{title} {listen-addr} {server-mode}"),
-    Unset("bind-source-addr"),
+    Unset("bind-source-addr", kImpl),
     String("logfile", "", kImm | kImpl),
     Unset("masterauth", kSensitive | kImpl),
     Unset("requirepass", kSensitive | kImpl),

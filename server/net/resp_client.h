@@ -57,6 +57,11 @@ class RespClient : public std::enable_shared_from_this<RespClient> {
   // included), after every pending Send() callback got its IoError.
   void SetOnClosed(StatusFn on_closed);
 
+  // Makes Connect() bind the local end to `ip` (port chosen by the system) before connecting,
+  // as Redis's bind-source-addr does; best effort: when `ip` is not a local address of the
+  // target's family the connection is made unbound. Call before Connect().
+  void SetSourceAddress(std::string ip) { source_ip_ = std::move(ip); }
+
   // Ends the connection now, dropping what is unsent and every callback.
   void Close();
 
@@ -86,8 +91,11 @@ class RespClient : public std::enable_shared_from_this<RespClient> {
   bool ParseReplies();
   void Deliver(resp::Reply reply);
 
+  void ConnectFrom(const boost::asio::ip::tcp::resolver::results_type& endpoints);
+
   State state_ = State::kNew;
   std::string local_ip_;
+  std::string source_ip_;
   std::unique_ptr<Impl> impl_;
 };
 

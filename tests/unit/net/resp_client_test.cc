@@ -34,6 +34,7 @@ class FakeServer {
 
   int port() const { return acceptor_.local_endpoint().port(); }
   bool accepted() const { return accepted_; }
+  std::string peer_ip() const { return socket_.remote_endpoint().address().to_string(); }
   const std::string& received() const { return received_; }
   bool peer_closed() const { return peer_closed_; }
 
@@ -118,6 +119,21 @@ class RespClientTest : public testing::Test {
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::shared_ptr<RespClient> client_;
 };
+
+TEST_F(RespClientTest, SourceAddressIsTheLocalEnd) {
+  FakeServer server(io_);
+  client_->SetSourceAddress("127.0.0.5");  // any 127/8 address is local on Linux
+  ConnectTo(server);
+  EXPECT_EQ(server.peer_ip(), "127.0.0.5");
+  EXPECT_EQ(client_->local_ip(), "127.0.0.5");
+}
+
+TEST_F(RespClientTest, UnusableSourceAddressConnectsUnbound) {
+  FakeServer server(io_);
+  client_->SetSourceAddress("::1");  // another family than the IPv4 target: not used
+  ConnectTo(server);
+  EXPECT_EQ(server.peer_ip(), "127.0.0.1");
+}
 
 TEST_F(RespClientTest, PipelinedRepliesComeBackInOrder) {
   FakeServer server(io_);

@@ -101,6 +101,8 @@ TEST(SentinelConfigTest, EveryDirective) {
       "requirepass \"s3cret pass\"\n"
       "logfile /var/log/s.log\n"
       "dir /var/lib/s\n"
+      "bind-source-addr 10.0.0.5\n"
+      "state-file /var/lib/s/state.pb\n"
       "loglevel WARNING\n"
       "sentinel monitor m 10.0.0.1 6380 3\n"
       "sentinel down-after-milliseconds m 1000\n"
@@ -122,6 +124,8 @@ TEST(SentinelConfigTest, EveryDirective) {
   EXPECT_EQ(config.requirepass, "s3cret pass");
   EXPECT_EQ(config.logfile, "/var/log/s.log");
   EXPECT_EQ(config.dir, "/var/lib/s");
+  EXPECT_EQ(config.bind_source_addr, "10.0.0.5");
+  EXPECT_EQ(config.state_file, "/var/lib/s/state.pb");
   EXPECT_EQ(config.loglevel, "warning");
   EXPECT_EQ(config.announce_ip, "192.168.1.5");
   EXPECT_EQ(config.announce_port, 26500);
