@@ -82,6 +82,7 @@ void Replication::BecomeReplica(std::string host, int port) {
   StopLink();
   master_host_ = std::move(host);
   master_port_ = port;
+  RecordRole();
   state_.repl.replica = true;
   state_.repl.link_up = false;
   link_down_since_ms_ = 0;
@@ -106,11 +107,25 @@ void Replication::DisconnectBlockedClients() {
   }
 }
 
+void Replication::RecordRole() {
+  // CONFIG GET replicaof and CONFIG REWRITE follow the role (the sentinel's promotion
+  // transaction rewrites the file so that a restart keeps it), as in Redis.
+  std::string value =
+      master_host_.empty() ? std::string() : master_host_ + " " + std::to_string(master_port_);
+  if (state_.config.GetString("replicaof") == value) return;
+  // "no one" is how a master is written (Redis's ParseReplicaOf takes it as unset).
+  if (base::Status st = state_.config.Override("replicaof", value.empty() ? "no one" : value);
+      !st.ok()) {
+    spdlog::warn("Could not record replicaof {}: {}", value, st.message());
+  }
+}
+
 void Replication::BecomeMaster() {
   StopLink();
   cached_master_ = false;
   master_host_.clear();
   master_port_ = 0;
+  RecordRole();
   state_.repl.replica = false;
   state_.repl.link_up = false;
   no_replicas_since_ms_ = state_.clock.NowMs();  // repl-backlog-ttl counts from the promotion

@@ -131,6 +131,8 @@ class Replication final : public commands::ReplicationControl,
   // rather than one per write.
   void ScheduleReplicaFlush();
   void FlushReplicas();
+  // Sets the replicaof parameter to the current master ("" on a master).
+  void RecordRole();
   // Replicas past the handshake (INFO connected_slaves).
   size_t ReplicaCount() const;
   void AppendMasterInfo(std::string& out);

@@ -105,3 +105,21 @@ def test_a_replica_with_an_aof_rewrites_it_after_a_full_sync(server_factory):
     assert rc.dbsize() == 101
     assert rc.get("stale") is None
     assert rc.get("after") == b"the sync"
+
+
+def test_replicaof_is_recorded_in_config_and_rewritten(server_factory):
+    """REPLICAOF changes the replicaof parameter, so CONFIG REWRITE (part of Sentinel's promotion
+    and repointing transactions) makes a restart keep the role; NO ONE removes it again."""
+    primary = server_factory()
+    node = server_factory(config="# node\n")
+    c = node.client()
+    assert c.execute_command("REPLICAOF", "127.0.0.1", primary.port) in (b"OK", "OK")
+    assert c.config_get("replicaof") == {"replicaof": f"127.0.0.1 {primary.port}"}
+    c.config_rewrite()
+    lines = node.config_path.read_text().splitlines()
+    assert f"replicaof 127.0.0.1 {primary.port}" in lines
+    c.execute_command("REPLICAOF", "NO", "ONE")
+    assert c.config_get("replicaof") == {"replicaof": ""}
+    c.config_rewrite()
+    assert not [line for line in node.config_path.read_text().splitlines()
+                if line.startswith("replicaof")]
