@@ -8,7 +8,7 @@ ASAN_DIR ?= build/asan
 JOBS ?= 2
 CMAKE_GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
 
-.PHONY: deps build run test test-unit test-asan bench clean fuzz
+.PHONY: deps build run test test-unit test-asan bench clean fuzz drills
 
 deps:
 	@bash scripts/install-deps.sh
@@ -41,6 +41,19 @@ bench: build
 	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server bash bench/replication.sh
 	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server \
 	  TANDEM_SENTINEL=$(BUILD_DIR)/sentinel/tandem-sentinel bash bench/failover.sh
+
+# Failover drills in a network namespace (needs root, ip, nft): every scenario of
+# deploy/drills/scenarios.py with plain writes and with min-replicas + WAIT; writes
+# docs/failover-drills.md. About 5 minutes. DRILL_IMPLS=tandem,redis adds Redis 7.0 + Redis
+# Sentinel side by side (twice as long: raise DRILL_LIMIT to 1100). No run starts after
+# DRILL_LIMIT seconds; timeout kills the whole drill (which then cleans up) 150 s later.
+DRILL_IMPLS ?= tandem
+DRILL_LIMIT ?= 540
+drills: build
+	TANDEM_SERVER=$(BUILD_DIR)/server/app/tandem-server \
+	  TANDEM_SENTINEL=$(BUILD_DIR)/sentinel/tandem-sentinel \
+	  timeout -k 30 $$(( $(DRILL_LIMIT) + 150 )) /usr/bin/python3 deploy/drills/drill.py \
+	  --impl $(DRILL_IMPLS) --limit $(DRILL_LIMIT) --doc docs/failover-drills.md
 
 # libFuzzer builds of the request parser and the RDB loader (clang); see docs/fuzzing.md.
 fuzz: deps
