@@ -36,9 +36,10 @@ RUN_LIMIT = 150.0  # a load thread's own bound
 
 def implementations(which):
     release = REPO / "build" / "release"
-    tandem = Implementation("tandem", os.environ.get("TANDEM_SERVER", str(
-        release / "server" / "app" / "tandem-server")), os.environ.get(
-        "TANDEM_SENTINEL", str(release / "sentinel" / "tandem-sentinel")))
+    # Absolute: the processes start in their own directories.
+    tandem = Implementation("tandem", os.path.abspath(os.environ.get("TANDEM_SERVER", str(
+        release / "server" / "app" / "tandem-server"))), os.path.abspath(os.environ.get(
+        "TANDEM_SENTINEL", str(release / "sentinel" / "tandem-sentinel"))))
     redis_server = shutil.which("redis-server") or "/usr/bin/redis-server"
     real = Implementation("redis", redis_server, redis_server)
     return [i for i in (tandem, real) if i.name in which]
