@@ -8,7 +8,8 @@
 #                                            --background return and leave it running
 #   deploy/cluster.sh status                 each server's role and offsets, each sentinel's view
 #   deploy/cluster.sh failover               SENTINEL FAILOVER; waits for the switch
-#   deploy/cluster.sh stop                   stop a cluster started with --background
+#   deploy/cluster.sh stop                   stop the cluster (one started with --background,
+#                                            or a foreground one from another terminal)
 #
 # Configs come from the templates in deploy/local/. Configs, data, logs and pid files go under
 # RUN_DIR (default: run/ in the checkout), one folder per process. A start begins with the roles
@@ -108,6 +109,8 @@ port_in_use() {
   (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null
 }
 
+STARTING=0  # while set, wait_for gives up as soon as a process of the cluster exits
+
 wait_for() {  # wait_for <what> <seconds> <command...>: polls every 0.2 s, bounded
   local what=$1 deadline=$((SECONDS + $2))
   shift 2
@@ -116,7 +119,7 @@ wait_for() {  # wait_for <what> <seconds> <command...>: polls every 0.2 s, bound
       echo "cluster.sh: timed out waiting for $what" >&2
       return 1
     fi
-    check_processes_alive || return 1
+    if ((STARTING)); then check_processes_alive || return 1; fi
     sleep 0.2
   done
 }
@@ -387,6 +390,7 @@ cmd_start() {
     INT TERM
   echo "Starting in $RUN_DIR: primary :$primary, replicas :${replica_ports[0]} :${replica_ports[1]}," \
     "sentinels :${SENTINEL_PORTS[0]} :${SENTINEL_PORTS[1]} :${SENTINEL_PORTS[2]}"
+  STARTING=1
   start_server "$primary"
   for port in "${replica_ports[@]}"; do start_server "$port" "$primary"; done
   for port in "${SENTINEL_PORTS[@]}"; do start_sentinel "$port" "$primary"; done
@@ -396,12 +400,13 @@ cmd_start() {
     exit 1
   fi
 
+  STARTING=0
   print_topology
   echo
   print_django_settings "$primary"
   echo
   echo "Data, configs and logs: $RUN_DIR"
-  echo "deploy/cluster.sh status | failover shows the roles | switches the primary."
+  echo "From another terminal: deploy/cluster.sh status (roles, offsets) | failover | stop"
   if ((background)); then
     trap - EXIT INT TERM
     echo "Cluster ready (background): deploy/cluster.sh stop stops it."
