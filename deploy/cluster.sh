@@ -388,7 +388,8 @@ cmd_start() {
   trap 'stop_all' EXIT
   trap 'trap - EXIT; echo; echo "Stopping the cluster..."; stop_all; echo "Stopped."; exit 0' \
     INT TERM
-  echo "Starting in $RUN_DIR: primary :$primary, replicas :${replica_ports[0]} :${replica_ports[1]}," \
+  echo "Starting in $RUN_DIR: primary :$primary," \
+    "replicas :${replica_ports[0]} :${replica_ports[1]}," \
     "sentinels :${SENTINEL_PORTS[0]} :${SENTINEL_PORTS[1]} :${SENTINEL_PORTS[2]}"
   STARTING=1
   start_server "$primary"

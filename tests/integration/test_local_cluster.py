@@ -1,8 +1,8 @@
 """deploy/cluster.sh, what `make run` starts: a primary, two replicas and three sentinels on free
 loopback ports with a tmp RUN_DIR. Checks the printed topology and Django settings (and that
 those settings work with django-redis), `status`, `failover`, `stop` (no recorded pid left), a
-restart keeping the last primary and its data, and that SIGINT to a foreground start stops
-everything (SIGTERM too). Binaries: TANDEM_SERVER / TANDEM_SENTINEL as the other suites. Every wait is
+restart keeping the last primary and its data, and that SIGINT (or SIGTERM) to a foreground start
+stops everything. Binaries: TANDEM_SERVER / TANDEM_SENTINEL as the other suites. Every wait is
 bounded; whatever a test leaves running is killed by its recorded pid at teardown."""
 import importlib.util
 import os
