@@ -1,5 +1,6 @@
 # The two commands of the README:
-#   make run   install dependencies, build (Release) and start tandem-server on 127.0.0.1:6379
+#   make run   install dependencies, build (Release) and start the local cluster on 127.0.0.1
+#              (primary 6379, replicas 6380-6381, sentinels 26379-26381; deploy/cluster.sh)
 #   make test  install dependencies, build, and run every test (unit + integration)
 # .ci/run calls `make test`.
 
@@ -18,7 +19,7 @@ build: deps
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	$(BUILD_DIR)/server/app/tandem-server --bind 127.0.0.1 --port 6379
+	BUILD_DIR=$(BUILD_DIR) bash deploy/cluster.sh start
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
