@@ -111,7 +111,8 @@ keeps writing to the old primary, because the sentinel it asks first (on the old
 still names it and its connection never breaks. With plain writes every write acknowledged there
 during the partition is thrown away when the partition heals and the old primary is turned into
 a replica of the new one (it resyncs from it). This is Redis Sentinel's documented behaviour;
-tandem-sentinel implements the same protocol, and its rows above show what it does.
+tandem-sentinel cannot do better from the majority's side (it cannot reach the old primary), and
+its rows above show the same loss with plain writes.
 
 With `min-replicas-to-write 1` + `min-replicas-max-lag 2` the old primary refuses writes
 (NOREPLICAS) once its replicas are silent for 2 s, which bounds the loss for clients that do not
@@ -119,14 +120,17 @@ wait to about 2-3 s of writes; with `WAIT 1` after each write (counting a write 
 replica has it) an acknowledged write is on a replica before the client sees it, and the runs
 above lost none.
 
-The same mechanism costs writes in two more rows. rolling-restart ends with `SENTINEL FAILOVER`:
-Redis Sentinel promotes a replica without pausing the old primary, which keeps accepting writes
-on its open connections until the sentinels notice its stale role and demote it (about 8-10 s);
-meanwhile the other replica still follows it for a moment and acknowledges some of them, so even
-WAIT-acknowledged writes were lost in that row. Pausing writes on the old primary for the switch
-(`CLIENT PAUSE <ms> WRITE` before `SENTINEL FAILOVER`) should close that window; the drill does
-not measure it. sigstop-primary and partition-isolated-primary lose django writes only because
-the static client writes to the old primary again after it comes back and before it is demoted.
+The same mechanism costs writes in two more rows on Redis. Its rolling-restart ends with
+`SENTINEL FAILOVER`: Redis Sentinel promotes a replica without pausing the old primary, which
+keeps accepting writes on its open connections until the sentinels notice its stale role and
+demote it (about 8-10 s); meanwhile the other replica still follows it for a moment and
+acknowledges some of them, so even WAIT-acknowledged writes were lost in that row.
+tandem-sentinel's `SENTINEL FAILOVER` asks the primary to hand over (`FAILOVER TO`: writes pause
+until the replica has them all, then the roles switch), so its rolling-restart rows lose nothing.
+sigstop-primary loses django writes because the static client's requests queued while the
+primary was stopped are answered when it resumes, before a sentinel reaches it and demotes it
+(Tandem's sentinels repoint a returning old primary at once, Redis's after 8 s, hence the
+difference in that column).
 
 Measured in this run:
 
@@ -134,9 +138,11 @@ Measured in this run:
 
 ## What to configure to lose no acknowledged write
 
-- On every server: `min-replicas-to-write 1` and `min-replicas-max-lag 2` (Redis's defaults are
-  0 and 10). A primary on the wrong side of a partition then stops accepting writes within
-  2-3 s instead of accepting them until the partition heals.
+- On every server: `min-replicas-to-write 1` and a small `min-replicas-max-lag` (Redis's
+  defaults are 0 and 10). A primary on the wrong side of a partition then stops accepting writes
+  within about lag + 1 s instead of accepting them until the partition heals. The drills use 2;
+  the example configurations in deploy/ ship 10, which tolerates a loaded or slow replica link
+  better and still bounds the loss to about 10 s of writes; lower it on a healthy LAN.
 - In the application, for writes that must survive a failover: `WAIT 1 <timeout>` on the same
   connection after the write, and treat a reply of 0 as "not acknowledged" (retry or report).
   min-replicas alone still loses the last 2-3 s of a partitioned primary's writes.
@@ -149,7 +155,8 @@ Measured in this run:
   alone): with protected mode on and no password, a Redis 7.0 replica on another address is
   refused (`DENIED`).
 
-The example configurations (deploy/) should ship these values as their defaults.
+The example configurations (deploy/local, deploy/docker) ship min-replicas-to-write 1 and
+min-replicas-max-lag 10 as their defaults; WAIT is the application's part.
 """
 
 
