@@ -11,6 +11,7 @@
 
 #include "replication/payload_receiver.h"
 #include "server/commands/client.h"
+#include "server/net/source_address.h"
 #include "server/resp/argv_encoder.h"
 #include "server/resp/request_parser.h"
 
@@ -297,7 +298,8 @@ awaitable<base::Status> MasterLink::Impl::Connect() {
   if (source.empty()) {
     co_await asio::async_connect(socket, endpoints, asio::redirect_error(asio::use_awaitable, ec));
   } else {
-    co_await ConnectFrom(source, endpoints, ec);
+    tcp::endpoint target = net::OpenFromSource(socket, source, endpoints, ec);
+    if (!ec) co_await socket.async_connect(target, asio::redirect_error(asio::use_awaitable, ec));
   }
   if (ec) co_return base::Status::IoError(ec.message());
   if (closed()) {
@@ -307,31 +309,6 @@ awaitable<base::Status> MasterLink::Impl::Connect() {
   socket.set_option(tcp::no_delay(true), ec);
   info.last_io_ms = NowMs();
   co_return base::Status::Ok();
-}
-
-awaitable<void> MasterLink::Impl::ConnectFrom(const std::string& source,
-                                              const tcp::resolver::results_type& endpoints,
-                                              boost::system::error_code& ec) {
-  // bind-source-addr: the first master address of the source's family, connected from the
-  // source; best effort as in Redis (a source that cannot be bound leaves the socket unbound).
-  asio::ip::address from = asio::ip::make_address(source, ec);
-  tcp::endpoint target = endpoints.begin()->endpoint();
-  bool bind = false;
-  for (const auto& entry : endpoints) {
-    if (!ec && entry.endpoint().address().is_v4() == from.is_v4()) {
-      target = entry.endpoint();
-      bind = true;
-      break;
-    }
-  }
-  ec.clear();
-  socket.open(target.protocol(), ec);
-  if (ec) co_return;
-  if (bind) {
-    boost::system::error_code ignored;
-    socket.bind(tcp::endpoint(from, 0), ignored);
-  }
-  co_await socket.async_connect(target, asio::redirect_error(asio::use_awaitable, ec));
 }
 
 awaitable<base::Status> MasterLink::Impl::Handshake() {

@@ -7,6 +7,7 @@
 #include <deque>
 #include <utility>
 
+#include "server/net/source_address.h"
 #include "server/resp/argv_encoder.h"
 
 namespace tandem::net {
@@ -110,55 +111,32 @@ void RespClient::Connect(const std::string& host, int port, int64_t timeout_ms, 
         }
         asio::async_connect(self->impl_->socket, endpoints,
                             [self](const boost::system::error_code& ec, const tcp::endpoint&) {
-                              if (self->state_ != State::kConnecting) {
-                                // Timed out or closed meanwhile: an attempt may have reopened it.
-                                boost::system::error_code ignored;
-                                self->impl_->socket.close(ignored);
-                                return;
-                              }
-                              if (ec) {
-                                self->Fail(base::Status::IoError(ec.message()));
-                                return;
-                              }
-                              self->Connected();
+                              self->ConnectDone(ec);
                             });
       });
 }
 
 void RespClient::ConnectFrom(const tcp::resolver::results_type& endpoints) {
   boost::system::error_code ec;
-  asio::ip::address source = asio::ip::make_address(source_ip_, ec);
-  // The first address of the source's family; the bind is best effort (Redis's rule): a source
-  // that cannot be bound leaves the connection unbound rather than failing it.
-  tcp::endpoint target;
-  bool found = false;
-  for (const auto& entry : endpoints) {
-    if (!ec && entry.endpoint().address().is_v4() == source.is_v4()) {
-      target = entry.endpoint();
-      found = true;
-      break;
-    }
-  }
-  if (!found) target = endpoints.begin()->endpoint();
-  tcp::socket& socket = impl_->socket;
-  socket.open(target.protocol(), ec);
+  tcp::endpoint target = OpenFromSource(impl_->socket, source_ip_, endpoints, ec);
   if (ec) return Fail(base::Status::IoError(ec.message()));
-  if (found) {
-    boost::system::error_code bind_ec;
-    socket.bind(tcp::endpoint(source, 0), bind_ec);
+  impl_->socket.async_connect(
+      target,
+      [self = shared_from_this()](const boost::system::error_code& ec) { self->ConnectDone(ec); });
+}
+
+void RespClient::ConnectDone(const boost::system::error_code& ec) {
+  if (state_ != State::kConnecting) {
+    // Timed out or closed meanwhile: an attempt may have reopened it.
+    boost::system::error_code ignored;
+    impl_->socket.close(ignored);
+    return;
   }
-  socket.async_connect(target, [self = shared_from_this()](const boost::system::error_code& ec) {
-    if (self->state_ != State::kConnecting) {
-      boost::system::error_code ignored;
-      self->impl_->socket.close(ignored);
-      return;
-    }
-    if (ec) {
-      self->Fail(base::Status::IoError(ec.message()));
-      return;
-    }
-    self->Connected();
-  });
+  if (ec) {
+    Fail(base::Status::IoError(ec.message()));
+    return;
+  }
+  Connected();
 }
 
 void RespClient::Connected() {

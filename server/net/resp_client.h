@@ -92,6 +92,7 @@ class RespClient : public std::enable_shared_from_this<RespClient> {
   void Deliver(resp::Reply reply);
 
   void ConnectFrom(const boost::asio::ip::tcp::resolver::results_type& endpoints);
+  void ConnectDone(const boost::system::error_code& ec);
 
   State state_ = State::kNew;
   std::string local_ip_;
