@@ -24,7 +24,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 
 from cluster import Cluster, Implementation, started_pids, stop_all, wait  # noqa: E402
-from load import DjangoLoad, EventLog, SentinelWriter  # noqa: E402
+from load import DjangoLoad, EventLog, sentinel_writer  # noqa: E402
 from netns import Namespace  # noqa: E402
 from scenarios import SCENARIOS, Run  # noqa: E402
 from support.sentinel import lost_writes  # noqa: E402
@@ -63,7 +63,7 @@ def run_one(impl, name, safe, ns, work):
     try:
         cluster.start()
         events = EventLog(cluster.sentinels)
-        writer = SentinelWriter(safe, RUN_LIMIT).start()
+        writer = sentinel_writer(safe, RUN_LIMIT).start()
         django = DjangoLoad(RUN_LIMIT).start()
         writer.wait_acked(WARMUP)
         django.wait_acked(WARMUP // 3)
@@ -74,7 +74,7 @@ def run_one(impl, name, safe, ns, work):
         django.stop()
         final = wait(cluster.settled, "replicas in sync", 30, cluster.describe)
         with final.client(socket_timeout=10) as c:
-            lost = len(lost_writes(writer.acked, c, SentinelWriter.prefix))
+            lost = len(lost_writes(writer.acked, c, writer.prefix))
             django_lost = len(lost_writes(django.acked, c, DjangoLoad.prefix))
 
         def since(channel):

@@ -1,100 +1,28 @@
 """The drill's clients, run inside the namespace from 127.0.0.1 (the client host), each a
-bounded thread: a redis-py Sentinel writer, a django-redis multi-LOCATION cache client, and a
-timestamped subscriber to every sentinel's events."""
+bounded thread (support.sentinel.Load): a redis-py Sentinel writer (the tests' Writer), a
+django-redis multi-LOCATION cache client, and a timestamped subscriber to every sentinel's
+events."""
 import collections
 import random
 import threading
 import time
 
 import redis
-import redis.sentinel
 
 from cluster import MASTER, SENTINEL_PORT, SERVER_PORT
 from netns import HOSTS
+from support.sentinel import Load, Writer
 
 TIMEOUT = 0.5  # client socket timeouts (s): a dead or paused node costs at most this per call
-WAIT_MS = 200  # safe mode: WAIT 1 200 after each write
+WAIT_MS = 200  # safe mode: WAIT 1 200 after each write (support.sentinel.Writer's)
+PACE = 0.002  # seconds between two steps of a client
 
 
-def error_kind(err):
-    """'READONLY', 'NOREPLICAS', 'TimeoutError', 'ConnectionError'...: the error code of a
-    server error, else the exception class (of the cause, for django-redis's wrapper)."""
-    err = err.__cause__ or err
-    if isinstance(err, redis.exceptions.ReadOnlyError):  # redis-py drops the code of this one
-        return "READONLY"
-    if isinstance(err, redis.exceptions.ResponseError):
-        return str(err).split(" ", 1)[0]
-    return type(err).__name__
-
-
-class Load:
-    """A thread calling step(i) until stopped or `limit` s passed. `acked` holds (i, sent,
-    answered) for every write the client may consider durable; `errors` counts failures by kind
-    with the time of each."""
-
-    def __init__(self, limit):
-        self.limit = limit
-        self.acked = []
-        self.errors = collections.Counter()
-        self.error_times = []
-        self.stop_flag = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def _run(self):
-        deadline = time.monotonic() + self.limit
-        i = 0
-        while not self.stop_flag.is_set() and time.monotonic() < deadline:
-            i += 1
-            sent = time.monotonic()
-            try:
-                if self.step(i):
-                    self.acked.append((i, sent, time.monotonic()))
-            except Exception as err:  # noqa: BLE001 (every client-visible error is counted)
-                self.errors[error_kind(err)] += 1
-                self.error_times.append(time.monotonic())
-                time.sleep(0.01)
-            time.sleep(0.002)
-
-    def stop(self):
-        self.stop_flag.set()
-        self.thread.join(timeout=10)
-
-    def wait_acked(self, count, limit=20.0):
-        deadline = time.monotonic() + limit
-        while len(self.acked) < count:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{count} acked writes not within {limit}s: {self.errors}")
-            time.sleep(0.02)
-
-
-class SentinelWriter(Load):
-    """SET w:<i> <i> through redis-py's Sentinel master_for (it asks the sentinels for the
-    primary on every new connection). safe: acked only when WAIT 1 says a replica has it."""
-
-    prefix = "w:"
-
-    def __init__(self, safe, limit):
-        super().__init__(limit)
-        self.safe = safe
-        self.sentinel = redis.sentinel.Sentinel([(h, SENTINEL_PORT) for h in HOSTS],
-                                                socket_timeout=TIMEOUT,
-                                                socket_connect_timeout=TIMEOUT)
-        self.master = self.sentinel.master_for(MASTER, socket_timeout=TIMEOUT,
-                                               socket_connect_timeout=TIMEOUT)
-
-    def step(self, i):
-        self.master.set(f"{self.prefix}{i}", i)
-        if self.safe:
-            return self.master.execute_command("WAIT", 1, WAIT_MS) >= 1
-        return True
-
-    def stop(self):
-        super().stop()
-        self.master.connection_pool.disconnect()
+def sentinel_writer(safe, limit):
+    """SET w:<i> <i> through redis-py's Sentinel master_for; safe: acked only when WAIT 1 says
+    a replica has it."""
+    return Writer([(h, SENTINEL_PORT) for h in HOSTS], name=MASTER, prefix="w:",
+                  wait_replicas=1 if safe else 0, limit=limit, pace=PACE, timeout=TIMEOUT)
 
 
 class DjangoLoad(Load):
@@ -106,7 +34,7 @@ class DjangoLoad(Load):
     prefix = ":1:dj:"  # django's key for dj:<i> (KEY_PREFIX '', VERSION 1)
 
     def __init__(self, limit):
-        super().__init__(limit)
+        super().__init__(limit, PACE)
         self.reads = 0
         self.cache = make_django_cache()
 

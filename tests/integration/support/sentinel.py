@@ -7,6 +7,7 @@ as `tandem-sentinel <conf>`. The same sentinel.conf serves both: tandem-sentinel
 syntax, keeps what it learns in <dir>/sentinel-state.pb and never rewrites the conf, while Redis
 rewrites the conf with its state (so a restart must reuse the file, never write it again).
 Every process is stopped by pid; every wait is bounded."""
+import collections
 import os
 import pathlib
 import shutil
@@ -244,23 +245,32 @@ class EventLog:
             thread.join(timeout=5)
 
 
-class Writer:
-    """A thread writing SET <prefix><i> <i> through redis-py's Sentinel master_for until stopped
-    (at most `limit` seconds). `acked` holds (i, sent, answered), the monotonic times of the
-    request and of the reply, of every write the primary answered OK (with wait_replicas, only
-    those whose WAIT reported at least that many replicas); `errors` counts failed attempts."""
+def error_kind(err):
+    """'READONLY', 'NOREPLICAS', 'TimeoutError', 'ConnectionError'...: the error code of a
+    server error, else the exception class (of the cause, for django-redis's wrapper)."""
+    err = err.__cause__ or err
+    if isinstance(err, redis.exceptions.ReadOnlyError):  # redis-py drops the code of this one
+        return "READONLY"
+    if isinstance(err, redis.exceptions.ResponseError):
+        return str(err).split(" ", 1)[0]
+    return type(err).__name__
 
-    def __init__(self, sentinel_ports, name=MASTER, prefix="k:", wait_replicas=0, limit=60.0,
-                 pace=0.0):
-        self.sentinel = redis.sentinel.Sentinel([("127.0.0.1", p) for p in sentinel_ports],
-                                                socket_timeout=0.5)
-        self.master = self.sentinel.master_for(name, socket_timeout=0.5, socket_connect_timeout=0.5)
-        self.prefix = prefix
-        self.wait_replicas = wait_replicas
+
+class Load:
+    """A thread calling step(i) for i = 1, 2, ... until stopped or `limit` seconds passed, then
+    sleeping `pace` seconds. `acked` holds (i, sent, answered), the monotonic times of the request
+    and of the reply, of every step that returned true (a write the client may count as durable);
+    a step raising one of `failures` is counted in `errors` by kind (error_kind), its time in
+    `error_times`, and retried as the next i after 10 ms."""
+
+    failures = (Exception,)
+
+    def __init__(self, limit, pace=0.0):
         self.limit = limit
         self.pace = pace
         self.acked = []
-        self.errors = 0
+        self.errors = collections.Counter()
+        self.error_times = []
         self.last_error = None
         self.stop_flag = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -276,33 +286,61 @@ class Writer:
             i += 1
             sent = time.monotonic()
             try:
-                self.master.set(f"{self.prefix}{i}", i)
-                if self.wait_replicas:
-                    got = self.master.execute_command("WAIT", self.wait_replicas, 200)
-                    if got < self.wait_replicas:
-                        continue
-                self.acked.append((i, sent, time.monotonic()))
-            except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
-                    redis.exceptions.ResponseError) as err:  # READONLY, NOREPLICAS...
-                self.errors += 1
+                if self.step(i):
+                    self.acked.append((i, sent, time.monotonic()))
+            except self.failures as err:
+                self.errors[error_kind(err)] += 1
+                self.error_times.append(time.monotonic())
                 self.last_error = err
                 time.sleep(0.01)
             if self.pace:
                 time.sleep(self.pace)
 
     def wait_acked(self, count, limit=20.0):
-        """Waits until at least `count` writes were acknowledged."""
+        """Waits until at least `count` steps were acknowledged."""
         wait_until(lambda: len(self.acked) >= count, f"{count} acknowledged writes", limit,
-                   state=lambda: f"{len(self.acked)} acked, {self.errors} errors, "
+                   state=lambda: f"{len(self.acked)} acked, errors {dict(self.errors)}, "
                                  f"last {self.last_error!r}")
 
     def first_ack_after(self, moment):
-        """When the first acknowledged write sent after `moment` was answered, or None."""
+        """When the first acknowledged step sent after `moment` was answered, or None."""
         return next((done for _, sent, done in self.acked if sent > moment), None)
 
     def stop(self):
         self.stop_flag.set()
         self.thread.join(timeout=10)
+
+
+class Writer(Load):
+    """SET <prefix><i> <i> through redis-py's Sentinel master_for (it asks the sentinels for the
+    primary on every new connection). A write counts as acknowledged when the primary answered OK
+    and, with wait_replicas, its WAIT <wait_replicas> 200 reported at least that many replicas.
+    `sentinels` are ports on 127.0.0.1 or (host, port) pairs; `timeout` bounds every socket
+    operation."""
+
+    failures = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
+                redis.exceptions.ResponseError)  # READONLY, NOREPLICAS...
+
+    def __init__(self, sentinels, name=MASTER, prefix="k:", wait_replicas=0, limit=60.0,
+                 pace=0.0, timeout=0.5):
+        super().__init__(limit, pace)
+        addresses = [s if isinstance(s, tuple) else ("127.0.0.1", s) for s in sentinels]
+        self.sentinel = redis.sentinel.Sentinel(addresses, socket_timeout=timeout,
+                                                socket_connect_timeout=timeout)
+        self.master = self.sentinel.master_for(name, socket_timeout=timeout,
+                                               socket_connect_timeout=timeout)
+        self.prefix = prefix
+        self.wait_replicas = wait_replicas
+
+    def step(self, i):
+        self.master.set(f"{self.prefix}{i}", i)
+        if self.wait_replicas:
+            return self.master.execute_command("WAIT", self.wait_replicas, 200) >= \
+                self.wait_replicas
+        return True
+
+    def stop(self):
+        super().stop()
         self.master.connection_pool.disconnect()
 
 
