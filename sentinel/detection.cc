@@ -37,6 +37,12 @@ void Sentinel::CheckSubjectivelyDown(MonitoredMaster& master, Instance& instance
 }
 
 void Sentinel::CheckObjectivelyDown(MonitoredMaster& master, int64_t now) {
+  // As in Redis, an answer older than the votes' validity no longer shows as master_down.
+  for (const auto& sentinel : master.sentinels) {
+    if (now - sentinel->master_down_reply_ms > DownVoteTally::kDefaultVoteValidityMs) {
+      sentinel->says_master_down = false;
+    }
+  }
   VoteTarget target = TargetOf(master);
   bool odown =
       master.down_votes.IsObjectivelyDown(master.self.sdown, target, master.config.quorum, now);

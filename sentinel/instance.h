@@ -62,7 +62,9 @@ struct Instance {
   int64_t repl_offset = 0;          // INFO slave_repl_offset
   bool replica_announced = true;    // INFO replica_announced
 
-  // Sentinels: their last is-master-down-by-addr answer about the master.
+  // Sentinels: their last is-master-down-by-addr answer about the master (says_master_down is
+  // SENTINEL's master_down flag, cleared once the answer is older than a vote's validity; the
+  // votes that count for ODOWN are in MonitoredMaster::down_votes).
   bool says_master_down = false;
   int64_t master_down_reply_ms = 0;
   std::string voted_leader;  // empty: none ("?" in SENTINEL SENTINELS)
